@@ -1,0 +1,1 @@
+"""Bundled plugin: rollout error metrics."""

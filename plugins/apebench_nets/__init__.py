@@ -1,0 +1,1 @@
+"""Bundled plugin: emulator architectures and activations (Equinox)."""

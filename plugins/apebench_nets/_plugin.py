@@ -1,0 +1,16 @@
+"""Entry module of the bundled architectures plugin: specs only, no JAX."""
+
+from apebench_core import hookimpl
+
+ARCHITECTURE_SPECS = []
+ACTIVATION_SPECS = []
+
+
+@hookimpl
+def apebench_architectures():
+    return ARCHITECTURE_SPECS
+
+
+@hookimpl
+def apebench_activations():
+    return ACTIVATION_SPECS

@@ -1,0 +1,1 @@
+"""Bundled plugin: spectral reference solvers (ETDRK), initial conditions and scenarios."""

@@ -1,0 +1,1 @@
+"""Bundled plugin: learning methodologies, tasks, optimizers, schedules and callbacks."""
