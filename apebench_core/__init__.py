@@ -1,11 +1,83 @@
 """apebench-core: a plugin-based benchmark for autoregressive neural PDE emulators.
 
-Importing this package is cheap: it never imports JAX. Heavy parts load when used.
+Importing this package is cheap: it never imports JAX. The experiment pipeline
+(scenarios, training, studies) loads on first attribute access.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from ._config import ParsedConfig
 from ._spec import REQUIRED, ComponentSpec, Field
+from .errors import (
+    AmbiguousComponentError,
+    ApebenchError,
+    ConfigError,
+    PluginLoadError,
+    UnknownComponentError,
+)
 from .hookspecs import hookimpl
+from .registry import (
+    build,
+    format_config,
+    get_registry,
+    get_spec,
+    kinds,
+    list_components,
+    list_plugins,
+    parse_config,
+)
 
 __version__ = "0.1.0"
 
-__all__ = ["REQUIRED", "ComponentSpec", "Field", "hookimpl", "__version__"]
+# Seed-API names resolved lazily (they pull in pandas/JAX when used).
+_LAZY = {
+    "scenarios": ("apebench_core.scenarios", None),
+    "BaseScenario": ("apebench_core.scenario", "BaseScenario"),
+    "run_experiment": ("apebench_core.run", "run_experiment"),
+    "get_experiment_name": ("apebench_core.run", "get_experiment_name"),
+    "melt_data": ("apebench_core.melt", "melt_data"),
+    "melt_loss": ("apebench_core.melt", "melt_loss"),
+    "melt_metrics": ("apebench_core.melt", "melt_metrics"),
+    "melt_sample_rollouts": ("apebench_core.melt", "melt_sample_rollouts"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        module_name, attribute = _LAZY[name]
+        module = importlib.import_module(module_name)
+        value = module if attribute is None else getattr(module, attribute)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'apebench_core' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
+__all__ = [
+    "REQUIRED",
+    "AmbiguousComponentError",
+    "ApebenchError",
+    "ComponentSpec",
+    "ConfigError",
+    "Field",
+    "ParsedConfig",
+    "PluginLoadError",
+    "UnknownComponentError",
+    "__version__",
+    "build",
+    "format_config",
+    "get_registry",
+    "get_spec",
+    "hookimpl",
+    "kinds",
+    "list_components",
+    "list_plugins",
+    "parse_config",
+    *_LAZY,
+]

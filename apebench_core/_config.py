@@ -1,0 +1,159 @@
+"""The one place where config strings such as ``Conv;26;10;relu`` are parsed and formatted.
+
+Parsing is driven by the spec's declared fields, for every component kind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ._spec import ComponentSpec, Field
+from .errors import ConfigError
+
+if TYPE_CHECKING:
+    from ._registry import Registry
+
+SEPARATOR = ";"
+
+
+@attrs.frozen
+class ParsedConfig:
+    """A config string resolved against its spec: the spec plus typed field values."""
+
+    spec: ComponentSpec
+    values: Mapping[str, Any] = attrs.field(converter=dict)
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    def __getitem__(self, field_name: str) -> Any:
+        return self.values[field_name]
+
+    def format(self) -> str:
+        """Canonical config string; parsing it gives back an equal ``ParsedConfig``."""
+        return format_config(self)
+
+    def build(self, **context: Any) -> Any:
+        """Import the spec's factory and call it with the field values and ``context``."""
+        return self.spec.load_factory()(**self.values, **context)
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+def _parse_bool(token: str) -> bool:
+    lowered = token.strip().lower()
+    if lowered == "true":
+        return True
+    if lowered == "false":
+        return False
+    raise ValueError("expected true or false")
+
+
+def _parse_floats(token: str) -> tuple[float, ...]:
+    return tuple(float(part) for part in token.split(","))
+
+
+def _parse_choice(field: Field) -> Callable[[str], str]:
+    def parse(token: str) -> str:
+        for choice in field.choices:
+            if token.lower() == choice.lower():
+                return choice
+        raise ValueError(f"expected one of {', '.join(field.choices)}")
+
+    return parse
+
+
+_SCALAR_PARSERS: dict[str, Callable[[str], Any]] = {
+    "int": int,  # accepts 10_000 like Python literals
+    "float": float,
+    "bool": _parse_bool,
+    "str": str,
+    "floats": _parse_floats,
+}
+
+
+def _usage_hint(spec: ComponentSpec) -> str:
+    return f"usage: {spec.usage}"
+
+
+def _error(spec: ComponentSpec, config: str, message: str) -> ConfigError:
+    return ConfigError(f"{spec.kind} config {config!r}: {message}\n  {_usage_hint(spec)}")
+
+
+def parse_tokens(spec: ComponentSpec, config: str, tokens: list[str], registry: Registry) -> ParsedConfig:
+    """Turn the tokens after the name into typed values, or raise :class:`ConfigError`."""
+    values: dict[str, Any] = {}
+    position = 0
+    for index, field in enumerate(spec.fields):
+        position = index + 1  # the name is position 0
+        if index >= len(tokens):
+            if field.required:
+                missing = ", ".join(f.name for f in spec.fields[index:] if f.required)
+                raise _error(spec, config, f"missing field {field.name!r} at position {position} ({missing})")
+            if field.type == "config":
+                assert field.kind is not None
+                values[field.name] = registry.parse(field.kind, field.default)
+            else:
+                values[field.name] = field.default
+            continue
+        if field.type == "config":
+            inner = SEPARATOR.join(tokens[index:])
+            assert field.kind is not None
+            try:
+                values[field.name] = registry.parse(field.kind, inner)
+            except (ConfigError, LookupError) as inner_error:
+                raise _error(
+                    spec, config, f"field {field.name!r} at position {position}: {inner_error}"
+                ) from None
+            return ParsedConfig(spec, values)
+        token = tokens[index]
+        parser = _parse_choice(field) if field.type == "choice" else _SCALAR_PARSERS[field.type]
+        try:
+            if field.type != "str" and not token.strip():
+                raise ValueError("empty")
+            values[field.name] = parser(token.strip() if field.type != "str" else token)
+        except ValueError as cause:
+            raise _error(
+                spec,
+                config,
+                f"field {field.name!r} at position {position} expects {field.type_label}, "
+                f"got {token!r} ({cause})",
+            ) from None
+    if len(tokens) > len(spec.fields):
+        extra = SEPARATOR.join(tokens[len(spec.fields) :])
+        raise _error(
+            spec, config, f"{len(tokens) - len(spec.fields)} extra field(s) {extra!r} after position {position}"
+        )
+    return ParsedConfig(spec, values)
+
+
+def _format_value(field: Field, value: Any) -> str:
+    if field.type == "bool":
+        return "true" if value else "false"
+    if field.type == "floats":
+        return ",".join(repr(float(v)) for v in value)
+    if field.type == "float":
+        return repr(float(value))
+    if field.type == "config":
+        return value.format() if isinstance(value, ParsedConfig) else str(value)
+    return str(value)
+
+
+def _is_default(field: Field, value: Any) -> bool:
+    if field.type == "config":
+        return _format_value(field, value).lower() == str(field.default).lower()
+    return bool(value == field.default)
+
+
+def format_config(parsed: ParsedConfig) -> str:
+    """Name plus field values; trailing fields still at their default are left out."""
+    fields = list(parsed.spec.fields)
+    while fields and not fields[-1].required and _is_default(fields[-1], parsed.values[fields[-1].name]):
+        fields.pop()
+    tokens = [parsed.spec.name] + [_format_value(f, parsed.values[f.name]) for f in fields]
+    return SEPARATOR.join(tokens)

@@ -1,0 +1,262 @@
+"""The registry: loads plugins through entry points and answers lookups by kind and name.
+
+Each entry point is loaded in isolation: one broken plugin is recorded as failed
+(with a single warning) and everything else keeps working, unless strict mode is on.
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+import os
+import warnings
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+import importlib_metadata
+import pluggy
+
+from ._config import SEPARATOR, ParsedConfig, parse_tokens
+from ._spec import ComponentSpec
+from .errors import AmbiguousComponentError, ConfigError, PluginLoadError, UnknownComponentError
+from .hookspecs import KINDS, PROJECT, ApebenchSpecs
+
+ENTRY_POINT_GROUP = "apebench"
+#: Environment switches (truthy: 1, true, yes, on).
+ENV_STRICT = "APEBENCH_STRICT_PLUGINS"  # re-raise plugin failures (CI, plugin authors)
+ENV_DISABLE_AUTOLOAD = "APEBENCH_DISABLE_PLUGIN_AUTOLOAD"  # load no entry points at all
+ENV_BLOCK = "APEBENCH_BLOCK_PLUGINS"  # comma-separated plugin or distribution names to skip
+ENV_ONLY = "APEBENCH_PLUGINS"  # comma-separated: load only these entry points
+
+ACTIVE, DISABLED, FAILED = "active", "disabled", "failed"
+
+
+class PluginWarning(UserWarning):
+    """A plugin could not be loaded; the rest of apebench keeps working."""
+
+
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_names(name: str) -> set[str]:
+    return {part.strip().lower() for part in os.environ.get(name, "").split(",") if part.strip()}
+
+
+@attrs.define
+class PluginInfo:
+    """What ``apebench plugins`` shows about one plugin."""
+
+    name: str
+    distribution: str | None = None
+    version: str | None = None
+    status: str = ACTIVE
+    hooks: list[str] = attrs.field(factory=list)
+    error: str | None = None
+    source: str = "entry point"
+
+    def as_dict(self) -> dict[str, Any]:
+        return attrs.asdict(self)
+
+
+class Registry:
+    """Components of every kind, gathered lazily from the plugins on first use."""
+
+    def __init__(self) -> None:
+        self._in_process: dict[str, object] = {}
+        self.reset()
+
+    # -- loading -----------------------------------------------------------------
+    def reset(self) -> None:
+        """Forget everything loaded; the next lookup loads the plugins again."""
+        self._loaded = False
+        self._plugins: dict[str, PluginInfo] = {}
+        self._specs: dict[str, list[ComponentSpec]] = {kind: [] for kind in KINDS}
+        self._index: dict[str, dict[str, list[ComponentSpec]]] = {kind: {} for kind in KINDS}
+
+    def register(self, plugin: object, name: str | None = None) -> str:
+        """Register a plugin object in process (tests, notebooks); returns its name."""
+        name = name or getattr(plugin, "__name__", None) or type(plugin).__name__
+        self._in_process[name] = plugin
+        self.reset()
+        return name
+
+    def unregister(self, name: str) -> None:
+        self._in_process.pop(name, None)
+        self.reset()
+
+    def _ensure_loaded(self) -> None:
+        if self._loaded:
+            return
+        self._loaded = True  # set first: a plugin that looks components up must not recurse
+        manager = pluggy.PluginManager(PROJECT)
+        manager.add_hookspecs(ApebenchSpecs)
+        strict = _env_flag(ENV_STRICT)
+        if not _env_flag(ENV_DISABLE_AUTOLOAD):
+            self._load_entry_points(manager, strict)
+        for name, plugin in self._in_process.items():
+            self._register_one(manager, name, plugin, PluginInfo(name=name, source="in-process"), strict)
+        self._collect_specs(manager, strict)
+
+    def _load_entry_points(self, manager: pluggy.PluginManager, strict: bool) -> None:
+        blocked, only = _env_names(ENV_BLOCK), _env_names(ENV_ONLY)
+        for entry_point in importlib_metadata.entry_points(group=ENTRY_POINT_GROUP):
+            if entry_point.name in self._plugins:
+                continue  # the same distribution seen twice on sys.path
+            dist = entry_point.dist
+            info = PluginInfo(
+                name=entry_point.name,
+                distribution=dist.name if dist else None,
+                version=dist.version if dist else None,
+            )
+            self._plugins[info.name] = info
+            names = {info.name.lower(), (info.distribution or "").lower()}
+            if names & blocked or (only and not names & only):
+                info.status = DISABLED
+                continue
+            try:
+                plugin = entry_point.load()
+            except Exception as error:  # noqa: BLE001 - any import failure is isolated
+                self._fail(info, error, strict)
+                continue
+            self._register_one(manager, info.name, plugin, info, strict)
+
+    def _register_one(
+        self, manager: pluggy.PluginManager, name: str, plugin: object, info: PluginInfo, strict: bool
+    ) -> None:
+        self._plugins[name] = info
+        try:
+            manager.register(plugin, name=name)
+            manager.check_pending()  # a misspelled hook name is an error, not silence
+        except Exception as error:  # noqa: BLE001
+            if manager.is_registered(plugin):
+                manager.unregister(plugin)
+            self._fail(info, error, strict)
+            return
+        info.hooks = sorted(caller.name for caller in manager.get_hookcallers(plugin) or [])
+
+    def _fail(self, info: PluginInfo, error: BaseException, strict: bool) -> None:
+        info.status = FAILED
+        info.error = f"{type(error).__name__}: {error}"
+        if strict:
+            raise PluginLoadError(f"plugin {info.name!r} failed: {info.error}") from error
+        warnings.warn(
+            f"apebench plugin {info.name!r} failed to load and is skipped ({info.error}); "
+            "see `apebench plugins`",
+            PluginWarning,
+            stacklevel=3,
+        )
+
+    def _collect_specs(self, manager: pluggy.PluginManager, strict: bool) -> None:
+        gathered: dict[str, list[ComponentSpec]] = {}
+        for kind, (hook, _, _) in KINDS.items():
+            for impl in getattr(manager.hook, hook).get_hookimpls():
+                info = self._plugins[impl.plugin_name]
+                if info.status != ACTIVE:
+                    continue
+                try:
+                    specs = list(impl.function() or [])
+                    for spec in specs:
+                        if not isinstance(spec, ComponentSpec) or spec.kind != kind:
+                            raise TypeError(f"{hook} returned {spec!r}, not a ComponentSpec of kind {kind!r}")
+                except Exception as error:  # noqa: BLE001
+                    self._fail(info, error, strict)
+                    continue
+                gathered.setdefault(impl.plugin_name, []).extend(
+                    attrs.evolve(spec, plugin=impl.plugin_name) for spec in specs
+                )
+        for plugin_name, specs in gathered.items():
+            if self._plugins[plugin_name].status == ACTIVE:
+                for spec in specs:
+                    self._add(spec)
+
+    def _add(self, spec: ComponentSpec) -> None:
+        self._specs[spec.kind].append(spec)
+        for name in {spec.name.lower(), *(alias.lower() for alias in spec.aliases)}:
+            self._index[spec.kind].setdefault(name, []).append(spec)
+
+    # -- lookups -----------------------------------------------------------------
+    def plugins(self) -> list[PluginInfo]:
+        self._ensure_loaded()
+        return sorted(self._plugins.values(), key=lambda info: info.name)
+
+    def kinds(self) -> list[str]:
+        return list(KINDS)
+
+    def _check_kind(self, kind: str) -> None:
+        if kind not in KINDS:
+            raise UnknownComponentError(f"unknown component kind {kind!r}; kinds are: {', '.join(KINDS)}")
+
+    def specs(self, kind: str, pattern: str | None = None) -> list[ComponentSpec]:
+        """Specs of one kind, sorted by name, optionally filtered by a glob on names and aliases."""
+        self._check_kind(kind)
+        self._ensure_loaded()
+        specs = self._specs[kind]
+        if pattern:
+            pattern = pattern.lower()
+            specs = [
+                spec
+                for spec in specs
+                if any(fnmatch.fnmatchcase(n.lower(), pattern) for n in (spec.name, *spec.aliases))
+            ]
+        return sorted(specs, key=lambda spec: (spec.name.lower(), spec.plugin))
+
+    def clashes(self, kind: str) -> dict[str, list[ComponentSpec]]:
+        """Names that several plugins register (each is usable as ``plugin/Name``)."""
+        self._check_kind(kind)
+        self._ensure_loaded()
+        return {name: specs for name, specs in self._index[kind].items() if len(specs) > 1}
+
+    def get(self, kind: str, name: str) -> ComponentSpec:
+        """The spec registered under ``name`` (case-insensitive, aliases, ``plugin/Name``)."""
+        self._check_kind(kind)
+        self._ensure_loaded()
+        if not isinstance(name, str):
+            raise TypeError(f"{kind} name must be a string, got {type(name).__name__}")
+        plugin, _, bare = name.strip().rpartition("/")
+        candidates = self._index[kind].get(bare.lower(), [])
+        if plugin:
+            candidates = [spec for spec in candidates if spec.plugin.lower() == plugin.lower()]
+        if len(candidates) == 1:
+            return candidates[0]
+        if len(candidates) > 1:
+            options = ", ".join(spec.qualified_name for spec in candidates)
+            raise AmbiguousComponentError(
+                f"{kind} {bare!r} is registered by several plugins; pick one of: {options}"
+            )
+        known = sorted({spec.name for spec in self._specs[kind]} | set(self._index[kind]))
+        close = difflib.get_close_matches(bare, known, n=3, cutoff=0.5)
+        close += [n for n in difflib.get_close_matches(bare.lower(), known, n=3, cutoff=0.5) if n not in close]
+        hint = f"; did you mean {', '.join(repr(c) for c in close[:3])}?" if close else ""
+        where = f" from plugin {plugin!r}" if plugin else ""
+        raise UnknownComponentError(
+            f"unknown {kind} {bare!r}{where}{hint} (run `apebench list {kind}` to see all)"
+        )
+
+    def parse(self, kind: str, config: str | ParsedConfig) -> ParsedConfig:
+        """Parse a config string of ``kind`` into typed fields (see :class:`ParsedConfig`)."""
+        if isinstance(config, ParsedConfig):
+            return config
+        if not isinstance(config, str):
+            raise ConfigError(f"{kind} config must be a string, got {type(config).__name__}: {config!r}")
+        if not config.strip():
+            raise ConfigError(f"empty {kind} config (run `apebench list {kind}` to see the options)")
+        name, *tokens = config.strip().split(SEPARATOR)
+        spec = self.get(kind, name.strip())
+        return parse_tokens(spec, config, tokens, self)
+
+    def build(self, kind: str, config: str | ParsedConfig, **context: Any) -> Any:
+        """Parse ``config`` and build the component, passing ``context`` to its factory."""
+        return self.parse(kind, config).build(**context)
+
+    def names(self, kind: str) -> Iterable[str]:
+        return [spec.name for spec in self.specs(kind)]
+
+
+_REGISTRY = Registry()
+
+
+def get_registry() -> Registry:
+    """The process-wide registry used by the pipeline and the CLI."""
+    return _REGISTRY

@@ -1,0 +1,23 @@
+"""Helpers for tests and plugin authors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from ._registry import Registry, get_registry
+
+
+@contextmanager
+def registered_plugin(plugin: object, name: str | None = None, *, registry: Registry | None = None) -> Iterator[Registry]:
+    """Register ``plugin`` (a module, class instance or namespace with hookimpls) in process.
+
+    The registry is reset on entry and on exit, so the plugin's components are
+    visible only inside the ``with`` block.
+    """
+    registry = registry or get_registry()
+    registered_name = registry.register(plugin, name)
+    try:
+        yield registry
+    finally:
+        registry.unregister(registered_name)
