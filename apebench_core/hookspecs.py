@@ -42,7 +42,11 @@ KINDS: dict[str, tuple[str, str, str]] = {
         "nothing",
         "a function (prediction, reference) -> scalar, both (samples, channels, *space)",
     ),
-    "callback": ("apebench_callbacks", "nothing", "a training callback (see apebench_core.training)"),
+    "callback": (
+        "apebench_callbacks",
+        "scenario",
+        "a training callback with maybe_run(step, networks) -> dict | None (see apebench_core.training)",
+    ),
 }
 
 

@@ -1,0 +1,65 @@
+"""The wide result table (one row per seed) and network weights on disk."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:
+    from ._pipeline import RawResult
+    from .scenario import BaseScenario
+
+#: The configuration columns that identify an experiment row.
+BASE_NAMES = ["scenario", "task", "train", "net", "seed", "scenario_kwargs"]
+
+
+def wide_table(
+    scenario: BaseScenario,
+    raw: RawResult,
+    *,
+    task_config: str,
+    network_config: str,
+    train_config: str,
+    scenario_kwargs: str | None = None,
+) -> pd.DataFrame:
+    """Seed-API columns: configuration, ``{metric}_{t:04d}``, ``train_loss_{step:06d}``,
+    ``sample_rollout_{k:03d}`` (a numpy array per cell), plus ``diverged``.
+
+    No callback columns unless callbacks are set (the anchor wrote one empty
+    ``aux_*`` column per update step).
+    """
+    num_seeds = len(raw.seeds)
+    columns: dict[str, Any] = {
+        "scenario": [scenario.get_scenario_name()] * num_seeds,
+        "task": [task_config] * num_seeds,
+        "train": [train_config] * num_seeds,
+        "net": [network_config] * num_seeds,
+        "seed": raw.seeds.astype(int),
+        "scenario_kwargs": [scenario_kwargs if scenario_kwargs is not None else str(scenario.attribute_overrides())]
+        * num_seeds,
+    }
+    for name, values in raw.metrics.items():
+        for t in range(values.shape[1]):
+            columns[f"{name}_{t + 1:04d}"] = values[:, t]
+    every = scenario.record_loss_every
+    for r in range(raw.loss_history.shape[1]):
+        columns[f"train_loss_{r * every:06d}"] = raw.loss_history[:, r]
+    for k in range(raw.sample_rollouts.shape[1]):
+        columns[f"sample_rollout_{k:03d}"] = [raw.sample_rollouts[s, k] for s in range(num_seeds)]
+    if raw.callback_records:
+        for record in raw.callback_records:
+            columns[f"aux_{record['step']:06d}"] = [record["values"][s] for s in range(num_seeds)]
+    finite = np.isfinite(raw.loss_history).all(axis=1)
+    for values in raw.metrics.values():
+        finite &= np.isfinite(values).all(axis=1)
+    columns["diverged"] = ~finite
+    return pd.DataFrame(columns)
+
+
+def save_networks(path: str, networks: Any) -> None:
+    """Serialise seed-stacked networks with Equinox (read back with ``load_model``)."""
+    import equinox as eqx
+
+    eqx.tree_serialise_leaves(path, networks)

@@ -1,0 +1,47 @@
+"""Autoregressive rollouts shared by reference solvers and neural emulators."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import jax
+import jax.numpy as jnp
+from jaxtyping import Array, Float
+
+Stepper = Callable[[Array], Array]
+
+
+def rollout(
+    stepper: Stepper, u0: Float[Array, "channels *space"], num_steps: int, *, include_init: bool = False
+) -> Float[Array, "time channels *space"]:
+    """Apply ``stepper`` ``num_steps`` times; the trajectory has ``num_steps (+1)`` entries."""
+
+    def step(u, _):
+        u_next = stepper(u)
+        return u_next, u_next
+
+    _, trajectory = jax.lax.scan(step, u0, None, length=num_steps)
+    if include_init:
+        trajectory = jnp.concatenate([u0[None], trajectory], axis=0)
+    return trajectory
+
+
+def repeat(stepper: Stepper, u0: Float[Array, "channels *space"], num_steps: int) -> Float[Array, "channels *space"]:
+    """Apply ``stepper`` ``num_steps`` times and keep only the final state (warm-up)."""
+    return jax.lax.fori_loop(0, num_steps, lambda _, u: stepper(u), u0)
+
+
+def generate_trajectories(
+    stepper: Stepper,
+    initial_conditions: Float[Array, "samples channels *space"],
+    *,
+    num_warmup_steps: int,
+    num_steps: int,
+) -> Float[Array, "samples time channels *space"]:
+    """Warm up every initial condition, then roll out ``num_steps`` steps, the start included."""
+
+    @jax.jit
+    def one(u0):
+        return rollout(stepper, repeat(stepper, u0, num_warmup_steps), num_steps, include_init=True)
+
+    return jax.vmap(one)(initial_conditions)

@@ -1,0 +1,133 @@
+"""The training loop: many seeds at once, many update steps per compiled call.
+
+A learning methodology (built from a ``trainer`` config such as ``sup;5``)
+is any object with
+
+- ``window_length``: how many consecutive states a training window holds
+  (``T + 1`` for supervised rollout over ``T`` steps, 1 for chains that only
+  need the initial state);
+- ``loss(stepper, window, *, ref_stepper) -> scalar``: the loss on one window.
+
+Windows are all sub-trajectories of that length ("sub-stacking"). Minibatches
+are drawn on device from a fresh permutation per epoch, so the hot loop never
+returns to Python between loss records.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any, Protocol
+
+import equinox as eqx
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+from jaxtyping import Array, Float, PRNGKeyArray
+
+from .progress import progress_bar
+
+
+class Methodology(Protocol):
+    window_length: int
+
+    def loss(self, stepper: Callable, window: Array, *, ref_stepper: Callable | None) -> Array: ...
+
+
+def sub_trajectories(
+    trajectories: Float[Array, "samples time channels *space"], window_length: int
+) -> Float[Array, "windows window_length channels *space"]:
+    """Every window of ``window_length`` consecutive states, sample-major."""
+    num_samples, num_times = trajectories.shape[:2]
+    num_windows = num_times - window_length + 1
+    if num_windows < 1:
+        raise ValueError(
+            f"training windows of length {window_length} do not fit trajectories of {num_times} states; "
+            "increase train_temporal_horizon or shorten the rollout"
+        )
+    starts = np.arange(num_windows)[:, None] + np.arange(window_length)[None, :]
+    windows = trajectories[:, starts]  # (samples, windows, window_length, ...)
+    return windows.reshape(num_samples * num_windows, window_length, *trajectories.shape[2:])
+
+
+def minibatch_indices(key: PRNGKeyArray, step: Array, num_windows: int, batch_size: int) -> Array:
+    """Indices of minibatch ``step``: a fresh permutation per epoch, wrapping at its end."""
+    batches_per_epoch = math.ceil(num_windows / batch_size)
+    epoch, batch = jnp.divmod(step, batches_per_epoch)
+    permutation = jax.random.permutation(jax.random.fold_in(key, epoch), num_windows)
+    positions = (batch * batch_size + jnp.arange(batch_size)) % num_windows
+    return permutation[positions]
+
+
+def train_ensemble(
+    networks: Any,
+    *,
+    make_stepper: Callable[[Any], Callable],
+    methodology: Methodology,
+    windows: Float[Array, "windows window_length channels *space"],
+    optimizer: optax.GradientTransformation,
+    num_steps: int,
+    batch_size: int,
+    record_loss_every: int,
+    shuffle_keys: PRNGKeyArray,
+    ref_stepper: Callable | None = None,
+    callbacks: tuple = (),
+    progress: bool = True,
+) -> tuple[Any, np.ndarray, list[dict]]:
+    """Train a seed-stacked ensemble of networks; returns (networks, loss history, callback records).
+
+    ``networks`` carries a leading seed axis on every array leaf; ``make_stepper``
+    wraps one network into the neural stepper (the task). The loss history has
+    shape ``(seeds, ceil(num_steps / record_loss_every))``: the minibatch loss
+    before the update at steps 0, every, 2*every, ...
+    """
+    params, static = eqx.partition(networks, eqx.is_inexact_array)
+    num_windows = windows.shape[0]
+    batch_size = min(batch_size, num_windows)
+
+    def batch_loss(p, batch):
+        stepper = make_stepper(eqx.combine(p, static))
+        per_window = jax.vmap(lambda w: methodology.loss(stepper, w, ref_stepper=ref_stepper))(batch)
+        return jnp.mean(per_window)
+
+    def update(p, opt_state, key, step, data):
+        batch = data[minibatch_indices(key, step, num_windows, batch_size)]
+        loss, grads = jax.value_and_grad(batch_loss)(p, batch)
+        updates, opt_state = optimizer.update(grads, opt_state, p)
+        return optax.apply_updates(p, updates), opt_state, loss
+
+    def chunk(p, opt_state, key, first_step, data, length):
+        def body(carry, step):
+            p, s = carry
+            p, s, loss = update(p, s, key, step, data)
+            return (p, s), loss
+
+        (p, opt_state), losses = jax.lax.scan(body, (p, opt_state), first_step + jnp.arange(length))
+        return p, opt_state, losses[0]
+
+    chunk_fn: dict[int, Callable] = {}  # one compiled function per chunk length
+
+    def run_chunk(p, s, first, length):
+        if length not in chunk_fn:
+            chunk_fn[length] = eqx.filter_jit(
+                jax.vmap(lambda p, s, k, f, d: chunk(p, s, k, f, d, length), in_axes=(0, 0, 0, None, None))
+            )
+        return chunk_fn[length](p, s, shuffle_keys, first, windows)
+
+    opt_state = jax.vmap(optimizer.init)(params)
+    losses: list[np.ndarray] = []
+    records: list[dict] = []
+    with progress_bar(total=num_steps, desc="training", disable=not progress) as bar:
+        for first in range(0, num_steps, record_loss_every):
+            length = min(record_loss_every, num_steps - first)
+            params, opt_state, loss = run_chunk(params, opt_state, jnp.asarray(first), length)
+            losses.append(np.asarray(loss))
+            bar.update(length)
+            bar.set_postfix(loss=f"{float(np.nanmean(losses[-1])):.2e}")
+            for callback in callbacks:
+                record = callback.maybe_run(first + length, eqx.combine(params, static))
+                if record is not None:
+                    records.append(record)
+    history = np.stack(losses, axis=1) if losses else np.zeros((jax.tree_util.tree_leaves(params)[0].shape[0], 0))
+    return eqx.combine(params, static), history, records
