@@ -1,3 +1,117 @@
 """Entry module of the bundled training plugin: specs only, no JAX."""
 
-from apebench_core import hookimpl
+from apebench_core import ComponentSpec, Field, hookimpl
+
+_M = "apebench_training.methodologies"
+_CUT_BPTT = Field("cut_bptt", "bool", "stop gradients between unrolled steps", default=False)
+
+TRAINER_SPECS = [
+    ComponentSpec(
+        "trainer",
+        "one",
+        f"{_M}:one_step",
+        "one-step supervised training: predict the next state from every state",
+    ),
+    ComponentSpec(
+        "trainer",
+        "sup",
+        f"{_M}:supervised",
+        "supervised rollout: unroll T steps, loss summed over the T time levels",
+        fields=(Field("num_rollout_steps", "int", "unrolled steps T"), _CUT_BPTT),
+    ),
+    ComponentSpec(
+        "trainer",
+        "div",
+        f"{_M}:diverted_chain_branch_one",
+        "diverted chain (branch length 1): targets come from the reference solver applied to the prediction",
+        fields=(
+            Field("num_rollout_steps", "int", "unrolled steps T"),
+            _CUT_BPTT,
+            Field("cut_div_chain", "bool", "no gradient through the reference solver's branch", default=False),
+        ),
+    ),
+]
+
+TASK_SPECS = [
+    ComponentSpec("task", "predict", "apebench_training.tasks:predict", "the network replaces the solver"),
+    ComponentSpec(
+        "task",
+        "correct",
+        "apebench_training.tasks:correct",
+        "the network corrects the frozen coarse solver",
+        fields=(
+            Field(
+                "mode",
+                "choice",
+                "parallel: coarse(u)+net(u); sequential: net(coarse(u)); "
+                "sequential_with_bypass: coarse(u)+net(coarse(u))",
+                choices=("parallel", "sequential", "sequential_with_bypass"),
+            ),
+        ),
+        metadata={"needs_coarse_stepper": True},
+    ),
+]
+
+_SCHEDULE = Field("schedule", "config", "learning-rate schedule config", kind="schedule")
+OPTIMIZER_SPECS = [
+    ComponentSpec(
+        "optimizer",
+        "adam",
+        "apebench_training.optimizers:adam",
+        "Adam with a learning-rate schedule",
+        fields=(Field("num_steps", "int", "number of update steps"), _SCHEDULE),
+    ),
+]
+
+SCHEDULE_SPECS = [
+    ComponentSpec(
+        "schedule",
+        "constant",
+        "apebench_training.optimizers:constant",
+        "constant learning rate",
+        fields=(Field("learning_rate", "float", "the learning rate"),),
+    ),
+    ComponentSpec(
+        "schedule",
+        "exp",
+        "apebench_training.optimizers:exponential",
+        "exponential decay: lr = init * rate^(step / transition_steps)",
+        fields=(
+            Field("init_value", "float", "initial learning rate"),
+            Field("transition_steps", "int", "steps per decay"),
+            Field("decay_rate", "float", "factor per transition"),
+            Field("staircase", "bool", "decay in discrete steps", default=False),
+        ),
+    ),
+    ComponentSpec(
+        "schedule",
+        "warmup_cosine",
+        "apebench_training.optimizers:warmup_cosine",
+        "linear warm-up to the peak, then cosine decay to zero over all steps",
+        fields=(
+            Field("init_value", "float", "learning rate at step 0"),
+            Field("peak_value", "float", "learning rate after warm-up"),
+            Field("warmup_steps", "int", "length of the warm-up"),
+        ),
+    ),
+]
+
+
+@hookimpl
+def apebench_trainers():
+    return TRAINER_SPECS
+
+
+@hookimpl
+def apebench_tasks():
+    return TASK_SPECS
+
+
+@hookimpl
+def apebench_optimizers():
+    return OPTIMIZER_SPECS
+
+
+@hookimpl
+def apebench_schedules():
+    return SCHEDULE_SPECS
