@@ -23,7 +23,11 @@ IC_SPECS = [
         name="diffused",
         factory=f"{_MODULE}:DiffusedNoise",
         summary="white noise diffused so its spectrum decays like exp(-intensity·|k|²), k = 2πm",
-        fields=(Field("intensity", "float", help="diffusivity times time on the unit domain"), _ZERO_MEAN, _MAX_ONE),
+        fields=(
+            Field("intensity", "float", help="diffusivity times time on the unit domain"),
+            _ZERO_MEAN,
+            _MAX_ONE,
+        ),
     ),
     ComponentSpec(
         kind="initial_condition",

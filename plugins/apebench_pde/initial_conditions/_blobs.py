@@ -35,8 +35,12 @@ class GaussianBlobs(_GridGenerator):
     def __call__(self, *, key: PRNGKeyArray) -> Float[Array, "*space"]:
         position_key, variance_key = jr.split(key)
         blob_shape = (self.num_blobs, self.num_spatial_dims)
-        centres = jr.uniform(position_key, blob_shape, minval=self.position_range[0], maxval=self.position_range[1])
-        variances = jr.uniform(variance_key, blob_shape, minval=self.variance_range[0], maxval=self.variance_range[1])
+        centres = jr.uniform(
+            position_key, blob_shape, minval=self.position_range[0], maxval=self.position_range[1]
+        )
+        variances = jr.uniform(
+            variance_key, blob_shape, minval=self.variance_range[0], maxval=self.variance_range[1]
+        )
         axis = jnp.arange(self.num_points) / self.num_points
         grid = jnp.stack(jnp.meshgrid(*[axis] * self.num_spatial_dims, indexing="ij"))
         expand = (...,) + (None,) * self.num_spatial_dims

@@ -13,7 +13,7 @@ Generator = Callable[..., Float[Array, "*space"]]
 
 def draw_multichannel(
     generator: Generator, num_channels: int, *, key: PRNGKeyArray
-) -> Float[Array, "channels *space"]:
+) -> Float[Array, " channels *space"]:
     """Independent draws per channel, one split key each."""
     return jax.vmap(lambda k: generator(key=k))(jr.split(key, num_channels))
 

@@ -38,7 +38,8 @@ class TruncatedFourierSeries(_GridGenerator):
 
     A ~ U(-1, 1) and φ ~ U(0, 2π) per mode, offset o ~ U(-0.5, 0.5) unless
     ``zero_mean`` (then o = 0). The cutoff is inclusive, as in Exponax 0.1.0
-    (``fourier;5`` has modes 1..5 per axis). Each ±m pair is one wave, so every
+    (``fourier;5`` has modes 1..5 per axis); on grids too coarse for it, all
+    modes below Nyquist are used. Each ±m pair is one wave, so every
     mode's real-space amplitude is uniform in (0, 1) in every dimension.
     """
 
@@ -47,8 +48,8 @@ class TruncatedFourierSeries(_GridGenerator):
     max_one: bool = eqx.field(static=True)
 
     def __check_init__(self):
-        if not 1 <= self.cutoff < self.num_points / 2:
-            raise ValueError(f"cutoff must be in [1, num_points/2), got {self.cutoff} for N={self.num_points}")
+        if self.cutoff < 1:
+            raise ValueError(f"cutoff must be at least 1, got {self.cutoff}")
 
     def __call__(self, *, key: PRNGKeyArray) -> Float[Array, "*space"]:
         amplitude_key, angle_key, offset_key = jr.split(key, 3)
@@ -83,7 +84,8 @@ class DiffusedNoise(_GridGenerator):
     def __call__(self, *, key: PRNGKeyArray) -> Float[Array, "*space"]:
         space = (self.num_points,) * self.num_spatial_dims
         noise = jr.normal(key, space)
-        damping = np.exp(-self.intensity * scaled_wavenumber_norm(self.num_spatial_dims, self.num_points) ** 2)
+        k = scaled_wavenumber_norm(self.num_spatial_dims, self.num_points)
+        damping = np.exp(-self.intensity * k**2)
         field = jnp.fft.irfftn(jnp.fft.rfftn(noise) * damping, s=space)
         return normalise(field, zero_mean=self.zero_mean, max_one=self.max_one)
 

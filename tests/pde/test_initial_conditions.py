@@ -1,0 +1,300 @@
+"""Initial-condition distributions, checked against the mathematics they promise."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import apebench_pde._plugin as pde_plugin
+import jax
+import jax.numpy as jnp
+import jax.random as jr
+import numpy as np
+import pytest
+from apebench_pde.initial_conditions import (
+    cosine_series_to_field,
+    draw_initial_conditions,
+    draw_multichannel,
+)
+
+from apebench_core import ConfigError
+from apebench_core._registry import ENV_DISABLE_AUTOLOAD, Registry
+
+ZERO_MEAN_CONFIGS = ["fourier;3;true;false", "diffused;0.001;true;false", "grf;3.0;true;false"]
+MAX_ONE_CONFIGS = ["fourier;3;false;true", "diffused;0.001;false;true", "grf;2.0;false;true"]
+ALL_CONFIGS = [
+    *ZERO_MEAN_CONFIGS,
+    *MAX_ONE_CONFIGS,
+    "clamp;-0.2;0.2;fourier;3;false;false",
+    "gaussian_blobs;2;true",
+]
+
+
+@pytest.fixture(scope="module")
+def registry():
+    """Only this plugin, registered in process: installed plugins cannot interfere."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv(ENV_DISABLE_AUTOLOAD, "1")
+    reg = Registry()
+    reg.register(pde_plugin, "pde")
+    yield reg
+    patch.undo()
+
+
+def build(registry, config, num_spatial_dims=1, num_points=16):
+    return registry.build(
+        "initial_condition", config, num_spatial_dims=num_spatial_dims, num_points=num_points
+    )
+
+
+def draw(generator, num_samples, seed=0):
+    return np.asarray(jax.vmap(lambda k: generator(key=k))(jr.split(jr.PRNGKey(seed), num_samples)))
+
+
+def mode_amplitudes(fields, num_spatial_dims):
+    """Real-space amplitude of every wave from the full (two-sided) FFT: A = 2|F_m| / N^D."""
+    axes = tuple(range(-num_spatial_dims, 0))
+    num_points = fields.shape[-1]
+    return 2 * np.abs(np.fft.fftn(fields, axes=axes)) / num_points**num_spatial_dims
+
+
+def integer_wavenumbers_full(num_spatial_dims, num_points):
+    m = np.fft.fftfreq(num_points, 1 / num_points).round().astype(int)
+    return np.stack(np.meshgrid(*[m] * num_spatial_dims, indexing="ij"))
+
+
+# -- the one-sided spectrum convention, against the closed form -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "m",
+    [
+        (3,),
+        (1,),
+        (2, 0),
+        (-3, 0),
+        (1, 2),
+        (-2, 3),
+        (0, 1),
+        (2, -1),
+        (1, 0, 0),
+        (0, -2, 0),
+        (-1, 2, 1),
+        (2, -1, 3),
+    ],
+)
+def test_single_mode_has_the_requested_real_space_wave(m):
+    num_spatial_dims, num_points = len(m), 8
+    amplitude, phase = 0.7, 1.1
+    coefficients = np.zeros((num_points,) * (num_spatial_dims - 1) + (num_points // 2 + 1,), complex)
+    if m[-1] < 0:  # the rfft only stores m_last >= 0; use the conjugate twin
+        m = tuple(-c for c in m)
+        phase = -phase
+    coefficients[tuple(c % num_points for c in m)] = amplitude * np.exp(1j * phase)
+
+    field = np.asarray(cosine_series_to_field(jnp.asarray(coefficients), num_spatial_dims, num_points))
+
+    x = np.stack(np.meshgrid(*[np.arange(num_points) / num_points] * num_spatial_dims, indexing="ij"))
+    expected = amplitude * np.cos(2 * np.pi * np.tensordot(np.array(m), x, axes=1) + phase)
+    np.testing.assert_allclose(field, expected, atol=1e-5)
+    assert mode_amplitudes(field, num_spatial_dims)[m] == pytest.approx(amplitude, rel=1e-5)
+
+
+# -- fourier --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("num_spatial_dims,num_points,num_samples", [(1, 32, 800), (2, 16, 200), (3, 12, 60)])
+def test_fourier_modes_are_uniform_amplitude_waves_up_to_the_inclusive_cutoff(
+    registry, num_spatial_dims, num_points, num_samples
+):
+    cutoff = 3
+    fields = draw(build(registry, f"fourier;{cutoff};true;false", num_spatial_dims, num_points), num_samples)
+    amplitude = mode_amplitudes(fields, num_spatial_dims)
+    m = integer_wavenumbers_full(num_spatial_dims, num_points)
+    inside = np.all(np.abs(m) <= cutoff, axis=0) & np.any(m != 0, axis=0)
+
+    assert np.max(amplitude[:, ~inside]) < 1e-5  # nothing beyond the cutoff, no mean
+    assert np.max(amplitude[:, inside]) <= 1 + 1e-5  # each wave's amplitude is |U(-1, 1)|
+    assert np.all(np.max(amplitude[:, inside], axis=0) > 0.5)  # every mode up to the cutoff is used
+    # E[A²] = 1/3 for A ~ U(-1, 1), for waves in the rfft's m_last = 0 plane and off it alike
+    # (a mis-scaled halved axis, Exponax issue #34, moves one family by a factor 2 or 4).
+    for family in (m[-1] == 0, m[-1] != 0):
+        selected = amplitude[:, inside & family]
+        if selected.size:
+            assert np.mean(selected**2) == pytest.approx(1 / 3, rel=0.08)
+
+
+def test_fourier_offset_is_uniform_in_half_interval(registry):
+    means = draw(build(registry, "fourier;3;false;false", 1, 16), 400).mean(axis=-1)
+    assert np.all(np.abs(means) <= 0.5)
+    assert np.mean(means) == pytest.approx(0.0, abs=0.05)
+    assert np.var(means) == pytest.approx(1 / 12, rel=0.2)  # variance of U(-0.5, 0.5)
+
+
+def test_fourier_cutoff_beyond_the_grid_uses_every_mode_below_nyquist(registry):
+    fields = draw(build(registry, "fourier;50;true;false", 1, 16), 50)
+    amplitude = mode_amplitudes(fields, 1)
+    assert np.all(amplitude[:, 1:8].max(axis=0) > 0.5)
+    assert np.max(amplitude[:, [0, 8]]) < 1e-5  # neither mean nor the phase-less Nyquist mode
+    with pytest.raises(ValueError, match="cutoff"):
+        build(registry, "fourier;0;true;true", 1, 16)
+
+
+# -- diffused noise and Gaussian random field: their spectra ----------------------------------------
+
+
+@pytest.mark.parametrize("num_spatial_dims,num_points,num_samples", [(1, 64, 1000), (2, 32, 100)])
+def test_diffused_noise_spectrum_decays_like_exp_of_minus_intensity_k_squared(
+    registry, num_spatial_dims, num_points, num_samples
+):
+    intensity = 1e-4
+    fields = draw(
+        build(registry, f"diffused;{intensity};false;false", num_spatial_dims, num_points), num_samples
+    )
+    axes = tuple(range(-num_spatial_dims, 0))
+    power = np.mean(np.abs(np.fft.fftn(fields, axes=axes)) ** 2, axis=0) / num_points**num_spatial_dims
+    m_squared = np.sum(integer_wavenumbers_full(num_spatial_dims, num_points) ** 2, axis=0)
+    # unit white noise has E|F_m|² = N^D; the amplitude damping exp(-ν k²), k = 2πm, squares in the power
+    usable = (m_squared > 0) & (m_squared < (num_points // 2) ** 2)
+    slope, intercept = np.polyfit(m_squared[usable], np.log(power[usable]), 1)
+    assert slope == pytest.approx(-2 * intensity * (2 * np.pi) ** 2, rel=0.05)
+    assert intercept == pytest.approx(0.0, abs=0.05)
+
+
+@pytest.mark.parametrize("num_spatial_dims,num_points,num_samples", [(1, 64, 1000), (2, 32, 200)])
+@pytest.mark.parametrize("exponent", [2.0, 3.0])
+def test_gaussian_random_field_power_follows_the_power_law(
+    registry, num_spatial_dims, num_points, num_samples, exponent
+):
+    fields = draw(build(registry, f"grf;{exponent};true;false", num_spatial_dims, num_points), num_samples)
+    power = np.mean(mode_amplitudes(fields, num_spatial_dims) ** 2, axis=0)
+    m = integer_wavenumbers_full(num_spatial_dims, num_points)
+    norm = np.sqrt(np.sum(m**2, axis=0))
+    usable = (norm > 0) & np.all(2 * np.abs(m) != num_points, axis=0)
+    slope, intercept = np.polyfit(np.log(norm[usable]), np.log(power[usable]), 1)
+    assert slope == pytest.approx(-exponent, abs=0.1)
+    # E|a + ib|² = 2 for standard normal parts, times |k|^-p with k = 2π|m|
+    assert np.exp(intercept) == pytest.approx(2 * (2 * np.pi) ** -exponent, rel=0.15)
+    assert np.max(power[norm == 0]) < 1e-10  # zero mode excluded
+
+
+# -- shared options, shapes, determinism -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("config", ZERO_MEAN_CONFIGS)
+@pytest.mark.parametrize("num_spatial_dims", [1, 2, 3])
+def test_zero_mean_to_round_off(registry, config, num_spatial_dims):
+    fields = draw(build(registry, config, num_spatial_dims, 8), 4)
+    means = fields.reshape(4, -1).mean(axis=1)
+    scale = np.abs(fields).reshape(4, -1).max(axis=1)
+    assert np.all(np.abs(means) <= 1e-6 * scale)
+    assert np.all(scale > 0)
+
+
+@pytest.mark.parametrize("config", MAX_ONE_CONFIGS)
+@pytest.mark.parametrize("num_spatial_dims", [1, 2, 3])
+def test_max_one(registry, config, num_spatial_dims):
+    fields = draw(build(registry, config, num_spatial_dims, 8), 4)
+    np.testing.assert_allclose(np.abs(fields).reshape(4, -1).max(axis=1), 1.0, rtol=1e-6)
+
+
+@pytest.mark.parametrize("config", ALL_CONFIGS)
+@pytest.mark.parametrize("num_spatial_dims", [1, 2, 3])
+def test_shape_determinism_and_key_dependence(registry, config, num_spatial_dims):
+    generator = build(registry, config, num_spatial_dims, 8)
+    first = generator(key=jr.PRNGKey(3))
+    assert first.shape == (8,) * num_spatial_dims
+    assert jnp.issubdtype(first.dtype, jnp.floating)
+    np.testing.assert_array_equal(first, generator(key=jr.PRNGKey(3)))
+    assert not np.allclose(first, generator(key=jr.PRNGKey(4)))
+    np.testing.assert_allclose(
+        first, jax.jit(lambda k: generator(key=k))(jr.PRNGKey(3)), rtol=1e-6, atol=1e-6
+    )
+
+
+# -- clamp and blobs ------------------------------------------------------------------------------
+
+
+def test_clamp_clips_the_inner_draw(registry):
+    key = jr.PRNGKey(0)
+    inner = np.asarray(build(registry, "fourier;5;false;false", 1, 64)(key=key))
+    clamped = np.asarray(build(registry, "clamp;0.0;1.0;fourier;5;false;false", 1, 64)(key=key))
+    assert inner.min() < 0 or inner.max() > 1  # otherwise the test proves nothing
+    assert clamped.min() >= 0.0 and clamped.max() <= 1.0
+    np.testing.assert_array_equal(clamped, np.clip(inner, 0.0, 1.0))
+
+
+def test_clamp_rejects_reversed_bounds(registry):
+    with pytest.raises(ValueError, match="low <= high"):
+        build(registry, "clamp;1.0;0.0;fourier;5;true;true")
+
+
+@pytest.mark.parametrize("num_spatial_dims", [1, 2, 3])
+def test_fixed_blob_is_the_closed_form_periodic_gaussian(registry, num_spatial_dims):
+    num_points, centre, variance = 16, 0.1, 0.01
+    config = f"gaussian_blobs;1;false;{centre},{centre};{variance},{variance}"
+    field = np.asarray(build(registry, config, num_spatial_dims, num_points)(key=jr.PRNGKey(0)))
+    x = np.arange(num_points) / num_points
+    distance = (x - centre + 0.5) % 1.0 - 0.5  # nearest periodic image
+    profile = np.exp(-(distance**2) / (2 * variance))
+    expected = profile
+    for _ in range(num_spatial_dims - 1):
+        expected = np.multiply.outer(expected, profile)
+    np.testing.assert_allclose(field, expected, atol=1e-6)
+    # its integral over the unit domain is that of a Gaussian: (2π v)^(D/2)
+    assert field.mean() == pytest.approx((2 * np.pi * variance) ** (num_spatial_dims / 2), rel=1e-3)
+
+
+def test_random_blobs_stay_in_range_and_complement(registry):
+    plain = build(registry, "gaussian_blobs;3;false", 2, 32)
+    complement = build(registry, "gaussian_blobs;3;true", 2, 32)
+    for seed in range(5):
+        key = jr.PRNGKey(seed)
+        u = np.asarray(plain(key=key))
+        assert 0 < u.min() and u.max() <= 1
+        np.testing.assert_allclose(np.asarray(complement(key=key)), 1 - u, atol=1e-6)
+        peak = np.array(np.unravel_index(np.argmax(u), u.shape)) / 32
+        assert np.all((peak >= 0.4 - 1 / 32) & (peak <= 0.6 + 1 / 32))
+
+
+# -- channels and batches -------------------------------------------------------------------------
+
+
+def test_multichannel_draws_are_independent_per_channel(registry):
+    generator = build(registry, "grf;2.0;true;false", 1, 32)
+    batch = np.asarray(draw_initial_conditions(generator, 300, 2, key=jr.PRNGKey(0)))
+    assert batch.shape == (300, 2, 32)
+    assert not np.allclose(batch[:, 0], batch[:, 1])
+    # channel correlation at each grid point vanishes in expectation (independent draws)
+    first, second = batch[:, 0] / batch[:, 0].std(), batch[:, 1] / batch[:, 1].std()
+    assert abs(np.mean(first * second)) < 0.1
+    assert np.mean(first * first) == pytest.approx(1.0, rel=0.01)
+    np.testing.assert_array_equal(batch, draw_initial_conditions(generator, 300, 2, key=jr.PRNGKey(0)))
+    single = np.asarray(draw_multichannel(generator, 3, key=jr.PRNGKey(1)))
+    assert single.shape == (3, 32)
+    assert len({row.tobytes() for row in single}) == 3
+
+
+# -- catalogue ------------------------------------------------------------------------------------
+
+
+def test_catalogue_does_not_import_jax():
+    code = "import apebench_pde._catalogue_ics, sys; assert 'jax' not in sys.modules, 'jax imported'"
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_specs_round_trip_and_parse_booleans_strictly(registry):
+    assert {spec.name for spec in registry.specs("initial_condition")} >= {
+        "fourier",
+        "diffused",
+        "grf",
+        "clamp",
+        "gaussian_blobs",
+    }
+    for config in ALL_CONFIGS:
+        parsed = registry.parse("initial_condition", config)
+        assert registry.parse("initial_condition", parsed.format()) == parsed
+    with pytest.raises(ConfigError):
+        registry.parse("initial_condition", "fourier;5;ture;true")
+    with pytest.raises(ConfigError):
+        registry.parse("initial_condition", "fourier;5;true")
