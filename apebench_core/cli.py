@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import warnings
 from typing import Any
 
 import click
@@ -64,6 +65,12 @@ class _CleanErrors(click.Group):
 def main(ctx: click.Context, debug: bool) -> None:
     """Benchmark autoregressive neural PDE emulators; discover components with `apebench list`."""
     ctx.obj = {"debug": debug}
+    if not debug:
+        warnings.showwarning = _one_line_warning
+
+
+def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    click.echo(f"warning: {message}", err=True)
 
 
 @main.command("list")
