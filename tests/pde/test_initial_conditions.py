@@ -17,8 +17,10 @@ from apebench_pde.initial_conditions import (
     draw_multichannel,
 )
 
+import apebench_core
 from apebench_core import ConfigError
 from apebench_core._registry import ENV_DISABLE_AUTOLOAD, Registry
+from apebench_core.testing import registered_plugin
 
 ZERO_MEAN_CONFIGS = ["fourier;3;true;false", "diffused;0.001;true;false", "grf;3.0;true;false"]
 MAX_ONE_CONFIGS = ["fourier;3;false;true", "diffused;0.001;false;true", "grf;2.0;false;true"]
@@ -287,3 +289,14 @@ def test_specs_round_trip_and_parse_booleans_strictly(registry):
         registry.parse("initial_condition", "fourier;5;ture;true")
     with pytest.raises(ConfigError):
         registry.parse("initial_condition", "fourier;5;true")
+
+
+def test_public_build_gives_the_fisher_kpp_default(monkeypatch):
+    monkeypatch.setenv(ENV_DISABLE_AUTOLOAD, "1")
+    with registered_plugin(pde_plugin, "pde"):
+        generator = apebench_core.build(
+            "initial_condition", "clamp;0.0;1.0;fourier;5;false;false", num_spatial_dims=2, num_points=16
+        )
+        field = np.asarray(generator(key=jr.PRNGKey(0)))
+    assert field.shape == (16, 16)
+    assert field.min() >= 0.0 and field.max() <= 1.0
