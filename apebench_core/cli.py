@@ -155,5 +155,65 @@ def show_command(name: str, kind: str | None, as_json: bool) -> None:
         click.echo()
 
 
+def _parse_overrides(args: list[str]) -> dict[str, Any]:
+    """``--key value`` pairs after the known options become scenario attribute overrides."""
+    import ast
+
+    overrides: dict[str, Any] = {}
+    if len(args) % 2:
+        raise click.UsageError(f"scenario overrides come as --KEY VALUE pairs, got {' '.join(args)!r}")
+    for flag, raw in zip(args[::2], args[1::2]):
+        if not flag.startswith("--"):
+            raise click.UsageError(f"expected --KEY before {raw!r}, got {flag!r}")
+        try:
+            value: Any = ast.literal_eval(raw)
+        except (ValueError, SyntaxError):
+            value = raw
+        overrides[flag[2:].replace("-", "_")] = value
+    return overrides
+
+
+@main.command("run", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("scenario")
+@click.option("--net", default="Conv;26;10;relu", show_default=True, help="Architecture config string.")
+@click.option("--train", default="one", show_default=True, help="Learning methodology config string.")
+@click.option("--task", default="predict", show_default=True, help="Task config string.")
+@click.option("--num-seeds", default=1, show_default=True, type=click.IntRange(1))
+@click.option("--start-seed", default=0, show_default=True, type=int)
+@click.option("--out", type=click.Path(file_okay=False), help="Write result files into this folder.")
+@click.option("--plot", is_flag=True, help="Also render the loss / metric / sample-rollout figure (needs matplotlib).")
+@click.pass_context
+def run_command(
+    ctx: click.Context,
+    scenario: str,
+    net: str,
+    train: str,
+    task: str,
+    num_seeds: int,
+    start_seed: int,
+    out: str | None,
+    plot: bool,
+) -> None:
+    """Run one experiment: SCENARIO key, then any scenario attribute as --KEY VALUE."""
+    from .run import run_experiment
+    from .summary import median_table
+
+    overrides = _parse_overrides(ctx.args)
+    table, _ = run_experiment(
+        scenario=scenario, task=task, net=net, train=train, start_seed=start_seed, num_seeds=num_seeds, **overrides
+    )
+    metric = [c for c in table.columns if c.endswith("_0001")][0][: -len("_0001")]
+    click.echo(f"{table['scenario'].iloc[0]}  {task}  {net}  {train}  seeds {start_seed}..{start_seed + num_seeds - 1}")
+    click.echo(f"median {metric} over seeds:")
+    click.echo(median_table(table, metric).round(4).to_string())
+    if table["diverged"].any():
+        click.echo(f"warning: seeds {list(table.loc[table['diverged'], 'seed'])} diverged (NaN/Inf)", err=True)
+    if out:
+        from .results import write_run
+
+        for path in write_run(table, out, plot=plot):
+            click.echo(f"wrote {path}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

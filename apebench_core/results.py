@@ -63,3 +63,28 @@ def save_networks(path: str, networks: Any) -> None:
     import equinox as eqx
 
     eqx.tree_serialise_leaves(path, networks)
+
+
+def write_run(table: pd.DataFrame, folder: str, *, plot: bool = False) -> list[str]:
+    """Write one run's melted metrics and loss (CSV), sample rollouts (.npy) and optionally a figure."""
+    from pathlib import Path
+
+    from .melt import melt_loss, melt_metrics
+
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    metric_names = sorted({c[:-5] for c in table.columns if c[-5:-4] == "_" and c[-4:].isdigit()})
+    written = []
+    metrics = melt_metrics(table, metric_names)
+    metrics.to_csv(out / "metrics.csv", index=False)
+    melt_loss(table).to_csv(out / "train_loss.csv", index=False)
+    rollouts = np.stack([np.stack(list(table[c])) for c in table.columns if c.startswith("sample_rollout_")], axis=1)
+    np.save(out / "sample_rollouts.npy", rollouts)  # (seeds, samples, time, channels, *space)
+    written += [str(out / "metrics.csv"), str(out / "train_loss.csv"), str(out / "sample_rollouts.npy")]
+    if plot:
+        from .plotting import plot_run
+
+        figure_path = out / "run.png"
+        plot_run(table, metric_names[0]).savefig(figure_path, dpi=120, bbox_inches="tight")
+        written.append(str(figure_path))
+    return written

@@ -1,0 +1,102 @@
+"""The experiment pipeline end to end on a toy plugin whose exact answer is known."""
+
+import numpy as np
+import pytest
+
+import apebench_core as apebench
+from apebench_core.testing import registered_plugin
+
+from apebench_toy import ToyAdvection, ToyPlugin
+
+
+@pytest.fixture(scope="module")
+def toy():
+    with registered_plugin(ToyPlugin(), "toy"):
+        yield
+
+
+@pytest.fixture(scope="module")
+def result(toy):
+    return ToyAdvection()(network_config="ToyStencil", train_config="one", num_seeds=3, progress=False)
+
+
+def test_table_columns_and_rows(result):
+    table, _ = result
+    assert list(table.columns[:6]) == ["scenario", "task", "train", "net", "seed", "scenario_kwargs"]
+    assert list(table["seed"]) == [0, 1, 2]
+    assert table["scenario"].iloc[0] == "1d_toy_adv"
+    assert table["scenario_kwargs"].iloc[0] == "{}"
+    assert [c for c in table.columns if c.startswith("toy_nrmse_")][:2] == ["toy_nrmse_0001", "toy_nrmse_0002"]
+    assert len([c for c in table.columns if c.startswith("toy_nrmse_")]) == 10
+    assert [c for c in table.columns if c.startswith("train_loss_")] == [f"train_loss_{i:06d}" for i in range(0, 300, 50)]
+    assert table["sample_rollout_000"].iloc[0].shape == (11, 1, 16)
+    assert not any(c.startswith("aux_") for c in table.columns)
+    assert not table["diverged"].any()
+
+
+def test_training_learns_the_shift(result):
+    """A 3-tap stencil can represent the exact one-cell shift, so the error must become tiny."""
+    table, steppers = result
+    losses = table[[c for c in table.columns if c.startswith("train_loss_")]].to_numpy()
+    assert (losses[:, -1] < 1e-2 * losses[:, 0]).all()
+    assert (table["toy_nrmse_0010"] < 0.05).all()
+    weights = np.asarray(steppers.weight)  # (seeds, 1, 1, 3): the shift puts weight 1 on the left neighbour
+    np.testing.assert_allclose(weights[:, 0, 0], np.tile([1.0, 0.0, 0.0], (3, 1)), atol=0.05)
+
+
+def test_seeds_differ_but_are_reproducible(result, toy):
+    table, _ = result
+    again, _ = ToyAdvection()(network_config="ToyStencil", train_config="one", num_seeds=3, progress=False)
+    losses = [c for c in table.columns if c.startswith("train_loss_")]
+    np.testing.assert_array_equal(table[losses].to_numpy(), again[losses].to_numpy())
+    assert table["train_loss_000000"].nunique() == 3
+
+
+def test_run_experiment_by_key_and_overrides(toy):
+    table, _ = apebench.run_experiment(
+        scenario="toy_adv", task="predict", net="ToyStencil;0.2", train="sup;2", start_seed=5, num_seeds=2,
+        num_train_samples=4, progress=False,
+    )
+    assert list(table["seed"]) == [5, 6]
+    assert table["scenario_kwargs"].iloc[0] == "{'num_train_samples': 4}"
+    assert table["train"].iloc[0] == "sup;2"
+
+
+def test_scenario_dict_and_family_namespace(toy):
+    assert apebench.scenarios.scenario_dict["toy_adv"] is ToyAdvection
+    assert "toy_adv" in list(apebench.scenarios.scenario_dict)
+
+
+def test_correct_task_and_diverted_chain(toy):
+    table, _ = ToyAdvection(optim_config="adam;100;constant;1e-2")(
+        task_config="correct;sequential_with_bypass", network_config="ToyStencil", train_config="div;2",
+        num_seeds=1, progress=False,
+    )
+    assert table["task"].iloc[0] == "correct;sequential_with_bypass"
+    assert np.isfinite(table["toy_nrmse_0010"].iloc[0])
+
+
+def test_perform_tests_on_external_rollout(toy):
+    scene = ToyAdvection()
+    exact = scene.get_test_data()[:, 1:]
+    scores = scene.perform_tests_on_rollout(exact)
+    assert scores["toy_nrmse"].shape == (1, 10)
+    np.testing.assert_allclose(scores["toy_nrmse"], 0.0, atol=1e-6)
+    wrong = scene.perform_tests_on_rollout(np.stack([exact, 0 * exact]))
+    np.testing.assert_allclose(wrong["toy_nrmse"][1], 1.0, rtol=1e-5)
+
+
+def test_data_generated_once_per_instance(toy):
+    scene = ToyAdvection()
+    assert scene.get_train_data() is scene.get_train_data()
+    data = scene.get_train_data()
+    assert data.shape == (8, 7, 1, 16)
+    np.testing.assert_allclose(data[:, 1], np.roll(data[:, 0], 1, axis=-1), atol=1e-6)
+
+
+def test_bad_configs_fail_before_training(toy):
+    scene = ToyAdvection()
+    with pytest.raises(apebench.ConfigError, match="num_rollout_steps"):
+        scene(network_config="ToyStencil", train_config="sup;x", progress=False)
+    with pytest.raises(apebench.UnknownComponentError, match="did you mean"):
+        scene(network_config="ToyStencel", progress=False)
