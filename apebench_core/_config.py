@@ -127,7 +127,9 @@ def parse_tokens(spec: ComponentSpec, config: str, tokens: list[str], registry: 
     if len(tokens) > len(spec.fields):
         extra = SEPARATOR.join(tokens[len(spec.fields) :])
         raise _error(
-            spec, config, f"{len(tokens) - len(spec.fields)} extra field(s) {extra!r} after position {position}"
+            spec,
+            config,
+            f"{len(tokens) - len(spec.fields)} extra field(s) {extra!r} after position {position}",
         )
     return ParsedConfig(spec, values)
 

@@ -23,13 +23,15 @@ if TYPE_CHECKING:
 def multichannel(single: Callable[..., Array], num_channels: int) -> Callable[..., Array]:
     """Independent draws of a single-channel generator stacked into ``(channels, *space)``."""
 
-    def generate(*, key: PRNGKeyArray) -> Float[Array, "channels *space"]:
+    def generate(*, key: PRNGKeyArray) -> Float[Array, " channels *space"]:
         return jnp.stack([single(key=k) for k in jax.random.split(key, num_channels)])
 
     return generate
 
 
-def draw_ic_set(generator: Callable[..., Array], num_samples: int, seed: int) -> Float[Array, "samples channels *space"]:
+def draw_ic_set(
+    generator: Callable[..., Array], num_samples: int, seed: int
+) -> Float[Array, " samples channels *space"]:
     keys = jax.random.split(jax.random.PRNGKey(seed), num_samples)
     return jax.vmap(lambda k: generator(key=k))(keys)
 
@@ -60,7 +62,9 @@ def extract_seed(ensemble: Any, index: int) -> Any:
 
 # -- evaluation ----------------------------------------------------------------
 def _metric_trajectory(
-    stepper: Callable, reference: Float[Array, "samples time channels *space"], metric_fns: Mapping[str, Callable]
+    stepper: Callable,
+    reference: Float[Array, " samples time channels *space"],
+    metric_fns: Mapping[str, Callable],
 ) -> dict[str, Array]:
     """Metrics per time step of an autoregressive rollout from ``reference[:, 0]``, step by step."""
 
@@ -74,15 +78,15 @@ def _metric_trajectory(
 
 def metric_rollouts(
     steppers: Any,
-    reference: Float[Array, "samples time channels *space"],
+    reference: Float[Array, " samples time channels *space"],
     metric_fns: Mapping[str, Callable],
     *,
     remove_singleton_axis: bool = False,
 ) -> dict[str, np.ndarray]:
     """``{metric: (seeds, time)}`` for a seed-stacked stepper ensemble."""
-    values = eqx.filter_jit(eqx.filter_vmap(lambda s, r: _metric_trajectory(s, r, metric_fns), in_axes=(eqx.if_array(0), None)))(
-        steppers, reference
-    )
+    values = eqx.filter_jit(
+        eqx.filter_vmap(lambda s, r: _metric_trajectory(s, r, metric_fns), in_axes=(eqx.if_array(0), None))
+    )(steppers, reference)
     out = {name: np.asarray(v) for name, v in values.items()}
     if remove_singleton_axis:
         out = {name: v[0] if v.shape[0] == 1 else v for name, v in out.items()}
@@ -91,7 +95,7 @@ def metric_rollouts(
 
 def metrics_of_rollout(
     rollout_: Float[Array, "*seeds samples time channels *space"],
-    reference: Float[Array, "samples time channels *space"],
+    reference: Float[Array, " samples time channels *space"],
     metric_fns: Mapping[str, Callable],
 ) -> dict[str, np.ndarray]:
     """Metrics of an externally produced rollout (no start state); always a leading seed axis."""
@@ -109,7 +113,9 @@ def metrics_of_rollout(
     return {name: np.asarray(v) for name, v in jax.jit(jax.vmap(per_seed))(rollout_).items()}
 
 
-def sample_rollouts(steppers: Any, initial_states: Float[Array, "n channels *space"], num_steps: int) -> np.ndarray:
+def sample_rollouts(
+    steppers: Any, initial_states: Float[Array, " n channels *space"], num_steps: int
+) -> np.ndarray:
     """Rollouts with the start state, ``(seeds, n, num_steps + 1, channels, *space)``."""
 
     def per_seed(stepper, u0s):
@@ -134,7 +140,14 @@ class RawResult:
 
     def __iter__(self):  # seed API: (nets, loss, aux, metrics, sample rollouts, seeds)
         return iter(
-            (self.steppers, self.loss_history, self.callback_records, self.metrics, self.sample_rollouts, self.seeds)
+            (
+                self.steppers,
+                self.loss_history,
+                self.callback_records,
+                self.metrics,
+                self.sample_rollouts,
+                self.seeds,
+            )
         )
 
 

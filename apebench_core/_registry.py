@@ -227,7 +227,9 @@ class Registry:
             )
         known = sorted({spec.name for spec in self._specs[kind]} | set(self._index[kind]))
         close = difflib.get_close_matches(bare, known, n=3, cutoff=0.5)
-        close += [n for n in difflib.get_close_matches(bare.lower(), known, n=3, cutoff=0.5) if n not in close]
+        close += [
+            n for n in difflib.get_close_matches(bare.lower(), known, n=3, cutoff=0.5) if n not in close
+        ]
         hint = f"; did you mean {', '.join(repr(c) for c in close[:3])}?" if close else ""
         where = f" from plugin {plugin!r}" if plugin else ""
         raise UnknownComponentError(

@@ -15,7 +15,10 @@ from ._spec import ComponentSpec
 from .errors import ApebenchError
 from .hookspecs import KINDS
 
-_PLURALS = {f"{kind}s": kind for kind in KINDS} | {"initial_conditions": "initial_condition", "ics": "initial_condition"}
+_PLURALS = {f"{kind}s": kind for kind in KINDS} | {
+    "initial_conditions": "initial_condition",
+    "ics": "initial_condition",
+}
 
 
 def _kind(word: str) -> str | None:
@@ -138,7 +141,9 @@ def show_command(name: str, kind: str | None, as_json: bool) -> None:
         except ApebenchError as error:
             errors.append(str(error))
     if not found:
-        raise ApebenchError(errors[0] if len(errors) == 1 else f"no component named {name!r} (try `apebench list`)")
+        raise ApebenchError(
+            errors[0] if len(errors) == 1 else f"no component named {name!r} (try `apebench list`)"
+        )
     if as_json:
         click.echo(json.dumps([_spec_dict(spec) for spec in found], indent=2))
         return
@@ -162,7 +167,7 @@ def _parse_overrides(args: list[str]) -> dict[str, Any]:
     overrides: dict[str, Any] = {}
     if len(args) % 2:
         raise click.UsageError(f"scenario overrides come as --KEY VALUE pairs, got {' '.join(args)!r}")
-    for flag, raw in zip(args[::2], args[1::2]):
+    for flag, raw in zip(args[::2], args[1::2], strict=True):
         if not flag.startswith("--"):
             raise click.UsageError(f"expected --KEY before {raw!r}, got {flag!r}")
         try:
@@ -181,7 +186,9 @@ def _parse_overrides(args: list[str]) -> dict[str, Any]:
 @click.option("--num-seeds", default=1, show_default=True, type=click.IntRange(1))
 @click.option("--start-seed", default=0, show_default=True, type=int)
 @click.option("--out", type=click.Path(file_okay=False), help="Write result files into this folder.")
-@click.option("--plot", is_flag=True, help="Also render the loss / metric / sample-rollout figure (needs matplotlib).")
+@click.option(
+    "--plot", is_flag=True, help="Also render the loss / metric / sample-rollout figure (needs matplotlib)."
+)
 @click.pass_context
 def run_command(
     ctx: click.Context,
@@ -200,14 +207,25 @@ def run_command(
 
     overrides = _parse_overrides(ctx.args)
     table, _ = run_experiment(
-        scenario=scenario, task=task, net=net, train=train, start_seed=start_seed, num_seeds=num_seeds, **overrides
+        scenario=scenario,
+        task=task,
+        net=net,
+        train=train,
+        start_seed=start_seed,
+        num_seeds=num_seeds,
+        **overrides,
     )
     metric = [c for c in table.columns if c.endswith("_0001")][0][: -len("_0001")]
-    click.echo(f"{table['scenario'].iloc[0]}  {task}  {net}  {train}  seeds {start_seed}..{start_seed + num_seeds - 1}")
+    click.echo(
+        f"{table['scenario'].iloc[0]}  {task}  {net}  {train}  "
+        f"seeds {start_seed}..{start_seed + num_seeds - 1}"
+    )
     click.echo(f"median {metric} over seeds:")
     click.echo(median_table(table, metric).round(4).to_string())
     if table["diverged"].any():
-        click.echo(f"warning: seeds {list(table.loc[table['diverged'], 'seed'])} diverged (NaN/Inf)", err=True)
+        click.echo(
+            f"warning: seeds {list(table.loc[table['diverged'], 'seed'])} diverged (NaN/Inf)", err=True
+        )
     if out:
         from .results import write_run
 

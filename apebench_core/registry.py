@@ -1,9 +1,9 @@
 """Programmatic lookups on the process-wide registry.
 
-    >>> import apebench_core as apebench
-    >>> apebench.list_components("architecture", "*Res*")   # specs, sorted by name
-    >>> apebench.parse_config("architecture", "Conv;26;10;relu").values
-    >>> apebench.build("architecture", "Conv;26;10;relu", num_spatial_dims=1, ...)
+>>> import apebench_core as apebench
+>>> apebench.list_components("architecture", "*Res*")   # specs, sorted by name
+>>> apebench.parse_config("architecture", "Conv;26;10;relu").values
+>>> apebench.build("architecture", "Conv;26;10;relu", num_spatial_dims=1, ...)
 """
 
 from __future__ import annotations

@@ -37,7 +37,9 @@ def wide_table(
         "train": [train_config] * num_seeds,
         "net": [network_config] * num_seeds,
         "seed": raw.seeds.astype(int),
-        "scenario_kwargs": [scenario_kwargs if scenario_kwargs is not None else str(scenario.attribute_overrides())]
+        "scenario_kwargs": [
+            scenario_kwargs if scenario_kwargs is not None else str(scenario.attribute_overrides())
+        ]
         * num_seeds,
     }
     for name, values in raw.metrics.items():
@@ -78,7 +80,9 @@ def write_run(table: pd.DataFrame, folder: str, *, plot: bool = False) -> list[s
     metrics = melt_metrics(table, metric_names)
     metrics.to_csv(out / "metrics.csv", index=False)
     melt_loss(table).to_csv(out / "train_loss.csv", index=False)
-    rollouts = np.stack([np.stack(list(table[c])) for c in table.columns if c.startswith("sample_rollout_")], axis=1)
+    rollouts = np.stack(
+        [np.stack(list(table[c])) for c in table.columns if c.startswith("sample_rollout_")], axis=1
+    )
     np.save(out / "sample_rollouts.npy", rollouts)  # (seeds, samples, time, channels, *space)
     written += [str(out / "metrics.csv"), str(out / "train_loss.csv"), str(out / "sample_rollouts.npy")]
     if plot:

@@ -12,8 +12,8 @@ Stepper = Callable[[Array], Array]
 
 
 def rollout(
-    stepper: Stepper, u0: Float[Array, "channels *space"], num_steps: int, *, include_init: bool = False
-) -> Float[Array, "time channels *space"]:
+    stepper: Stepper, u0: Float[Array, " channels *space"], num_steps: int, *, include_init: bool = False
+) -> Float[Array, " time channels *space"]:
     """Apply ``stepper`` ``num_steps`` times; the trajectory has ``num_steps (+1)`` entries."""
 
     def step(u, _):
@@ -26,18 +26,20 @@ def rollout(
     return trajectory
 
 
-def repeat(stepper: Stepper, u0: Float[Array, "channels *space"], num_steps: int) -> Float[Array, "channels *space"]:
+def repeat(
+    stepper: Stepper, u0: Float[Array, " channels *space"], num_steps: int
+) -> Float[Array, " channels *space"]:
     """Apply ``stepper`` ``num_steps`` times and keep only the final state (warm-up)."""
     return jax.lax.fori_loop(0, num_steps, lambda _, u: stepper(u), u0)
 
 
 def generate_trajectories(
     stepper: Stepper,
-    initial_conditions: Float[Array, "samples channels *space"],
+    initial_conditions: Float[Array, " samples channels *space"],
     *,
     num_warmup_steps: int,
     num_steps: int,
-) -> Float[Array, "samples time channels *space"]:
+) -> Float[Array, " samples time channels *space"]:
     """Warm up every initial condition, then roll out ``num_steps`` steps, the start included."""
 
     @jax.jit

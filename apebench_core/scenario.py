@@ -109,7 +109,10 @@ class BaseScenario(_ScenarioBase):
         from ._pipeline import multichannel
 
         single = get_registry().build(
-            "initial_condition", self.ic_config, num_spatial_dims=self.num_spatial_dims, num_points=self.num_points
+            "initial_condition",
+            self.ic_config,
+            num_spatial_dims=self.num_spatial_dims,
+            num_points=self.num_points,
         )
         return multichannel(single, self.num_channels)
 
@@ -197,9 +200,9 @@ class BaseScenario(_ScenarioBase):
         return self.get_task(task_config)(self.get_network(network_config, key))
 
     def get_parameter_count(self, network_config: str) -> int:
-        from ._pipeline import count_parameters
-
         import jax
+
+        from ._pipeline import count_parameters
 
         return count_parameters(self.get_network(network_config, jax.random.PRNGKey(0)))
 

@@ -15,4 +15,6 @@ def median_table(
     """Median over seeds of ``metric_name`` at the given time steps, one column per ``by`` value."""
     long = melt_metrics(wide, metric_name)
     long = long[long["time_step"].isin(steps)]
-    return long.groupby([*([by] if isinstance(by, str) else by), "time_step"])[metric_name].median().unstack(0)
+    return (
+        long.groupby([*([by] if isinstance(by, str) else by), "time_step"])[metric_name].median().unstack(0)
+    )

@@ -9,7 +9,9 @@ from ._registry import Registry, get_registry
 
 
 @contextmanager
-def registered_plugin(plugin: object, name: str | None = None, *, registry: Registry | None = None) -> Iterator[Registry]:
+def registered_plugin(
+    plugin: object, name: str | None = None, *, registry: Registry | None = None
+) -> Iterator[Registry]:
     """Register ``plugin`` (a module, class instance or namespace with hookimpls) in process.
 
     The registry is reset on entry and on exit, so the plugin's components are

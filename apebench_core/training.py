@@ -36,8 +36,8 @@ class Methodology(Protocol):
 
 
 def sub_trajectories(
-    trajectories: Float[Array, "samples time channels *space"], window_length: int
-) -> Float[Array, "windows window_length channels *space"]:
+    trajectories: Float[Array, " samples time channels *space"], window_length: int
+) -> Float[Array, " windows window_length channels *space"]:
     """Every window of ``window_length`` consecutive states, sample-major."""
     num_samples, num_times = trajectories.shape[:2]
     num_windows = num_times - window_length + 1
@@ -65,7 +65,7 @@ def train_ensemble(
     *,
     make_stepper: Callable[[Any], Callable],
     methodology: Methodology,
-    windows: Float[Array, "windows window_length channels *space"],
+    windows: Float[Array, " windows window_length channels *space"],
     optimizer: optax.GradientTransformation,
     num_steps: int,
     batch_size: int,
@@ -129,5 +129,7 @@ def train_ensemble(
                 record = callback.maybe_run(first + length, eqx.combine(params, static))
                 if record is not None:
                     records.append(record)
-    history = np.stack(losses, axis=1) if losses else np.zeros((jax.tree_util.tree_leaves(params)[0].shape[0], 0))
+    history = (
+        np.stack(losses, axis=1) if losses else np.zeros((jax.tree_util.tree_leaves(params)[0].shape[0], 0))
+    )
     return eqx.combine(params, static), history, records

@@ -27,7 +27,9 @@ TRAINER_SPECS = [
         fields=(
             Field("num_rollout_steps", "int", "unrolled steps T"),
             _CUT_BPTT,
-            Field("cut_div_chain", "bool", "no gradient through the reference solver's branch", default=False),
+            Field(
+                "cut_div_chain", "bool", "no gradient through the reference solver's branch", default=False
+            ),
         ),
     ),
 ]

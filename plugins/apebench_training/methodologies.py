@@ -35,7 +35,11 @@ class SupervisedRollout:
         return self.num_rollout_steps + 1
 
     def loss(
-        self, stepper: Callable, window: Float[Array, "time channels *space"], *, ref_stepper: Callable | None = None
+        self,
+        stepper: Callable,
+        window: Float[Array, " time channels *space"],
+        *,
+        ref_stepper: Callable | None = None,
     ) -> Array:
         def step(u, target):
             prediction = stepper(_maybe_cut(u, self.cut_bptt))
@@ -56,7 +60,11 @@ class DivertedChainBranchOne:
     window_length: int = 1
 
     def loss(
-        self, stepper: Callable, window: Float[Array, "time channels *space"], *, ref_stepper: Callable | None = None
+        self,
+        stepper: Callable,
+        window: Float[Array, " time channels *space"],
+        *,
+        ref_stepper: Callable | None = None,
     ) -> Array:
         if ref_stepper is None:
             raise ValueError("the diverted chain needs the reference stepper")
@@ -82,4 +90,6 @@ def supervised(*, num_rollout_steps: int, cut_bptt: bool = False) -> SupervisedR
 def diverted_chain_branch_one(
     *, num_rollout_steps: int, cut_bptt: bool = False, cut_div_chain: bool = False
 ) -> DivertedChainBranchOne:
-    return DivertedChainBranchOne(num_rollout_steps=num_rollout_steps, cut_bptt=cut_bptt, cut_div_chain=cut_div_chain)
+    return DivertedChainBranchOne(
+        num_rollout_steps=num_rollout_steps, cut_bptt=cut_bptt, cut_div_chain=cut_div_chain
+    )

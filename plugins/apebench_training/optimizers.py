@@ -19,5 +19,7 @@ def exponential(
     return optax.exponential_decay(init_value, transition_steps, decay_rate, staircase=staircase)
 
 
-def warmup_cosine(*, init_value: float, peak_value: float, warmup_steps: int, num_steps: int) -> optax.Schedule:
+def warmup_cosine(
+    *, init_value: float, peak_value: float, warmup_steps: int, num_steps: int
+) -> optax.Schedule:
     return optax.warmup_cosine_decay_schedule(init_value, peak_value, warmup_steps, decay_steps=num_steps)

@@ -21,7 +21,7 @@ class CorrectedStepper(eqx.Module):
     coarse_stepper: Callable
     mode: str = eqx.field(static=True)
 
-    def __call__(self, u: Float[Array, "channels *space"]) -> Float[Array, "channels *space"]:
+    def __call__(self, u: Float[Array, " channels *space"]) -> Float[Array, " channels *space"]:
         coarse = self.coarse_stepper
         if self.mode == "parallel":
             return coarse(u) + self.network(u)

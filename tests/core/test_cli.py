@@ -58,7 +58,9 @@ def test_show_unknown_is_one_line_error():
     assert "error:" in result.output and "Traceback" not in result.output
 
 
-@pytest.mark.parametrize("args", [["list"], ["list", "architectures", "--json"], ["plugins", "--json"], ["show", "adam"]])
+@pytest.mark.parametrize(
+    "args", [["list"], ["list", "architectures", "--json"], ["plugins", "--json"], ["show", "adam"]]
+)
 def test_listing_path_never_imports_jax(args):
     code = (
         "import sys\n"

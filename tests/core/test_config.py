@@ -27,7 +27,10 @@ SPECS = [
         fields=(Field("mode", "choice", choices=("a", "bb")), Field("coefs", "floats", default=(1.0, 2.0))),
     ),
 ]
-ACTIVATIONS = [ComponentSpec("activation", "ident", "builtins:dict"), ComponentSpec("activation", "relu", "builtins:dict")]
+ACTIVATIONS = [
+    ComponentSpec("activation", "ident", "builtins:dict"),
+    ComponentSpec("activation", "relu", "builtins:dict"),
+]
 
 
 class ToyPlugin:

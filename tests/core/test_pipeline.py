@@ -2,11 +2,10 @@
 
 import numpy as np
 import pytest
+from apebench_toy import ToyAdvection, ToyPlugin
 
 import apebench_core as apebench
 from apebench_core.testing import registered_plugin
-
-from apebench_toy import ToyAdvection, ToyPlugin
 
 
 @pytest.fixture(scope="module")
@@ -26,9 +25,14 @@ def test_table_columns_and_rows(result):
     assert list(table["seed"]) == [0, 1, 2]
     assert table["scenario"].iloc[0] == "1d_toy_adv"
     assert table["scenario_kwargs"].iloc[0] == "{}"
-    assert [c for c in table.columns if c.startswith("toy_nrmse_")][:2] == ["toy_nrmse_0001", "toy_nrmse_0002"]
+    assert [c for c in table.columns if c.startswith("toy_nrmse_")][:2] == [
+        "toy_nrmse_0001",
+        "toy_nrmse_0002",
+    ]
     assert len([c for c in table.columns if c.startswith("toy_nrmse_")]) == 10
-    assert [c for c in table.columns if c.startswith("train_loss_")] == [f"train_loss_{i:06d}" for i in range(0, 300, 50)]
+    assert [c for c in table.columns if c.startswith("train_loss_")] == [
+        f"train_loss_{i:06d}" for i in range(0, 300, 50)
+    ]
     assert table["sample_rollout_000"].iloc[0].shape == (11, 1, 16)
     assert not any(c.startswith("aux_") for c in table.columns)
     assert not table["diverged"].any()
@@ -54,8 +58,14 @@ def test_seeds_differ_but_are_reproducible(result, toy):
 
 def test_run_experiment_by_key_and_overrides(toy):
     table, _ = apebench.run_experiment(
-        scenario="toy_adv", task="predict", net="ToyStencil;0.2", train="sup;2", start_seed=5, num_seeds=2,
-        num_train_samples=4, progress=False,
+        scenario="toy_adv",
+        task="predict",
+        net="ToyStencil;0.2",
+        train="sup;2",
+        start_seed=5,
+        num_seeds=2,
+        num_train_samples=4,
+        progress=False,
     )
     assert list(table["seed"]) == [5, 6]
     assert table["scenario_kwargs"].iloc[0] == "{'num_train_samples': 4}"
@@ -69,8 +79,11 @@ def test_scenario_dict_and_family_namespace(toy):
 
 def test_correct_task_and_diverted_chain(toy):
     table, _ = ToyAdvection(optim_config="adam;100;constant;1e-2")(
-        task_config="correct;sequential_with_bypass", network_config="ToyStencil", train_config="div;2",
-        num_seeds=1, progress=False,
+        task_config="correct;sequential_with_bypass",
+        network_config="ToyStencil",
+        train_config="div;2",
+        num_seeds=1,
+        progress=False,
     )
     assert table["task"].iloc[0] == "correct;sequential_with_bypass"
     assert np.isfinite(table["toy_nrmse_0010"].iloc[0])

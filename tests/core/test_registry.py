@@ -4,7 +4,13 @@ import warnings
 
 import pytest
 
-from apebench_core import AmbiguousComponentError, ComponentSpec, PluginLoadError, UnknownComponentError, hookimpl
+from apebench_core import (
+    AmbiguousComponentError,
+    ComponentSpec,
+    PluginLoadError,
+    UnknownComponentError,
+    hookimpl,
+)
 from apebench_core._registry import PluginWarning, Registry
 from apebench_core.testing import registered_plugin
 
@@ -13,7 +19,10 @@ def _plugin(*names, kind="metric"):
     class Plugin:
         @hookimpl
         def apebench_metrics(self):
-            return [ComponentSpec(kind, name, "builtins:len", f"metric {name}", aliases=("alias_" + name,)) for name in names]
+            return [
+                ComponentSpec(kind, name, "builtins:len", f"metric {name}", aliases=("alias_" + name,))
+                for name in names
+            ]
 
     return Plugin()
 

@@ -67,15 +67,27 @@ def nrmse(prediction, reference):
 class ToyPlugin:
     @hookimpl
     def apebench_scenarios(self):
-        return [ComponentSpec("scenario", "toy_adv", ToyAdvection, metadata={"family": "toy", "class_name": "ToyAdvection"})]
+        return [
+            ComponentSpec(
+                "scenario", "toy_adv", ToyAdvection, metadata={"family": "toy", "class_name": "ToyAdvection"}
+            )
+        ]
 
     @hookimpl
     def apebench_initial_conditions(self):
-        return [ComponentSpec("initial_condition", "toy_sines", lambda num_spatial_dims, num_points: Sines(num_points))]
+        return [
+            ComponentSpec(
+                "initial_condition", "toy_sines", lambda num_spatial_dims, num_points: Sines(num_points)
+            )
+        ]
 
     @hookimpl
     def apebench_architectures(self):
-        return [ComponentSpec("architecture", "ToyStencil", stencil, fields=(Field("scale", "float", default=0.1),))]
+        return [
+            ComponentSpec(
+                "architecture", "ToyStencil", stencil, fields=(Field("scale", "float", default=0.1),)
+            )
+        ]
 
     @hookimpl
     def apebench_metrics(self):
