@@ -50,9 +50,13 @@ def wide_table(
         columns[f"train_loss_{r * every:06d}"] = raw.loss_history[:, r]
     for k in range(raw.sample_rollouts.shape[1]):
         columns[f"sample_rollout_{k:03d}"] = [raw.sample_rollouts[s, k] for s in range(num_seeds)]
-    if raw.callback_records:
-        for record in raw.callback_records:
-            columns[f"aux_{record['step']:06d}"] = [record["values"][s] for s in range(num_seeds)]
+    aux: dict[int, list[dict]] = {}
+    for record in raw.callback_records:  # one dict per seed and step, keyed by callback name
+        per_seed = aux.setdefault(record["step"], [{} for _ in range(num_seeds)])
+        for seed_index in range(num_seeds):
+            per_seed[seed_index][record["name"]] = record["values"][seed_index]
+    for step, per_seed in sorted(aux.items()):
+        columns[f"aux_{step:06d}"] = per_seed
     finite = np.isfinite(raw.loss_history).all(axis=1)
     for values in raw.metrics.values():
         finite &= np.isfinite(values).all(axis=1)

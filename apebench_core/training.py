@@ -6,11 +6,17 @@ is any object with
 - ``window_length``: how many consecutive states a training window holds
   (``T + 1`` for supervised rollout over ``T`` steps, 1 for chains that only
   need the initial state);
-- ``loss(stepper, window, *, ref_stepper) -> scalar``: the loss on one window.
+- ``loss(stepper, window, *, ref_stepper, key) -> scalar``: the loss on one
+  window (``key`` serves methods that draw noise).
+
+A callback (built from a ``callback`` config such as ``weight_norm;100``) has
+``name``, ``every`` and ``__call__(networks, make_stepper) -> list`` (one
+record per seed);
+it runs after every ``every`` updates, and before the first.
 
 Windows are all sub-trajectories of that length ("sub-stacking"). Minibatches
 are drawn on device from a fresh permutation per epoch, so the hot loop never
-returns to Python between loss records.
+returns to Python between loss records or callbacks.
 """
 
 from __future__ import annotations
@@ -32,7 +38,16 @@ from .progress import progress_bar
 class Methodology(Protocol):
     window_length: int
 
-    def loss(self, stepper: Callable, window: Array, *, ref_stepper: Callable | None) -> Array: ...
+    def loss(
+        self, stepper: Callable, window: Array, *, ref_stepper: Callable | None, key: PRNGKeyArray
+    ) -> Array: ...
+
+
+class Callback(Protocol):
+    name: str
+    every: int
+
+    def __call__(self, networks: Any, make_stepper: Callable) -> list: ...
 
 
 def sub_trajectories(
@@ -60,6 +75,14 @@ def minibatch_indices(key: PRNGKeyArray, step: Array, num_windows: int, batch_si
     return permutation[positions]
 
 
+def chunk_boundaries(num_steps: int, every: list[int]) -> list[int]:
+    """Update counts at which the loop returns to Python: loss records, callbacks, the end."""
+    points = {num_steps}
+    for period in every:
+        points.update(range(period, num_steps, period))
+    return sorted(points)
+
+
 def train_ensemble(
     networks: Any,
     *,
@@ -72,7 +95,7 @@ def train_ensemble(
     record_loss_every: int,
     shuffle_keys: PRNGKeyArray,
     ref_stepper: Callable | None = None,
-    callbacks: tuple = (),
+    callbacks: tuple[Callback, ...] = (),
     progress: bool = True,
 ) -> tuple[Any, np.ndarray, list[dict]]:
     """Train a seed-stacked ensemble of networks; returns (networks, loss history, callback records).
@@ -80,20 +103,25 @@ def train_ensemble(
     ``networks`` carries a leading seed axis on every array leaf; ``make_stepper``
     wraps one network into the neural stepper (the task). The loss history has
     shape ``(seeds, ceil(num_steps / record_loss_every))``: the minibatch loss
-    before the update at steps 0, every, 2*every, ...
+    before the update at steps 0, every, 2*every, ... Callback records are
+    ``{"step": updates_done, "name": ..., "values": [one per seed]}``.
     """
     params, static = eqx.partition(networks, eqx.is_inexact_array)
     num_windows = windows.shape[0]
     batch_size = min(batch_size, num_windows)
 
-    def batch_loss(p, batch):
+    def batch_loss(p, batch, key):
         stepper = make_stepper(eqx.combine(p, static))
-        per_window = jax.vmap(lambda w: methodology.loss(stepper, w, ref_stepper=ref_stepper))(batch)
+        keys = jax.random.split(key, batch.shape[0])
+        per_window = jax.vmap(lambda w, k: methodology.loss(stepper, w, ref_stepper=ref_stepper, key=k))(
+            batch, keys
+        )
         return jnp.mean(per_window)
 
     def update(p, opt_state, key, step, data):
+        noise_key = jax.random.fold_in(jax.random.fold_in(key, step), 1)  # batches use ``key`` itself
         batch = data[minibatch_indices(key, step, num_windows, batch_size)]
-        loss, grads = jax.value_and_grad(batch_loss)(p, batch)
+        loss, grads = jax.value_and_grad(batch_loss)(p, batch, noise_key)
         updates, opt_state = optimizer.update(grads, opt_state, p)
         return optax.apply_updates(p, updates), opt_state, loss
 
@@ -104,32 +132,41 @@ def train_ensemble(
             return (p, s), loss
 
         (p, opt_state), losses = jax.lax.scan(body, (p, opt_state), first_step + jnp.arange(length))
-        return p, opt_state, losses[0]
+        return p, opt_state, losses
 
-    chunk_fn: dict[int, Callable] = {}  # one compiled function per chunk length
+    compiled: dict[int, Callable] = {}  # one compiled function per chunk length
 
     def run_chunk(p, s, first, length):
-        if length not in chunk_fn:
-            chunk_fn[length] = eqx.filter_jit(
+        if length not in compiled:
+            compiled[length] = eqx.filter_jit(
                 jax.vmap(lambda p, s, k, f, d: chunk(p, s, k, f, d, length), in_axes=(0, 0, 0, None, None))
             )
-        return chunk_fn[length](p, s, shuffle_keys, first, windows)
+        return compiled[length](p, s, shuffle_keys, first, windows)
+
+    def run_callbacks(step: int) -> list[dict]:
+        return [
+            {
+                "step": step,
+                "name": callback.name,
+                "values": callback(eqx.combine(params, static), make_stepper),
+            }
+            for callback in callbacks
+            if step % callback.every == 0
+        ]
 
     opt_state = jax.vmap(optimizer.init)(params)
     losses: list[np.ndarray] = []
-    records: list[dict] = []
+    records = run_callbacks(0)
+    done = 0
     with progress_bar(total=num_steps, desc="training", disable=not progress) as bar:
-        for first in range(0, num_steps, record_loss_every):
-            length = min(record_loss_every, num_steps - first)
-            params, opt_state, loss = run_chunk(params, opt_state, jnp.asarray(first), length)
-            losses.append(np.asarray(loss))
-            bar.update(length)
-            bar.set_postfix(loss=f"{float(np.nanmean(losses[-1])):.2e}")
-            for callback in callbacks:
-                record = callback.maybe_run(first + length, eqx.combine(params, static))
-                if record is not None:
-                    records.append(record)
-    history = (
-        np.stack(losses, axis=1) if losses else np.zeros((jax.tree_util.tree_leaves(params)[0].shape[0], 0))
-    )
+        for boundary in chunk_boundaries(num_steps, [record_loss_every] + [c.every for c in callbacks]):
+            params, opt_state, chunk_losses = run_chunk(params, opt_state, jnp.asarray(done), boundary - done)
+            chunk_losses = np.asarray(chunk_losses)  # (seeds, length): loss before each update
+            steps = np.arange(done, boundary)
+            losses.append(chunk_losses[:, steps % record_loss_every == 0])
+            done = boundary
+            bar.update(len(steps))
+            bar.set_postfix(loss=f"{float(np.nanmean(chunk_losses[:, -1])):.2e}")
+            records += run_callbacks(done)
+    history = np.concatenate(losses, axis=1) if losses else np.zeros((len(shuffle_keys), 0))
     return eqx.combine(params, static), history, records

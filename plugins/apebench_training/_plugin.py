@@ -3,7 +3,9 @@
 from apebench_core import ComponentSpec, Field, hookimpl
 
 _M = "apebench_training.methodologies"
+_T = Field("num_rollout_steps", "int", "unrolled emulator steps T")
 _CUT_BPTT = Field("cut_bptt", "bool", "stop gradients between unrolled steps", default=False)
+_CUT_DIV_CHAIN = Field("cut_div_chain", "bool", "no gradient through the reference branch", default=False)
 
 TRAINER_SPECS = [
     ComponentSpec(
@@ -17,19 +19,53 @@ TRAINER_SPECS = [
         "sup",
         f"{_M}:supervised",
         "supervised rollout: unroll T steps, loss summed over the T time levels",
-        fields=(Field("num_rollout_steps", "int", "unrolled steps T"), _CUT_BPTT),
+        fields=(_T, _CUT_BPTT),
     ),
     ComponentSpec(
         "trainer",
         "div",
         f"{_M}:diverted_chain_branch_one",
         "diverted chain (branch length 1): targets come from the reference solver applied to the prediction",
+        fields=(_T, _CUT_BPTT, _CUT_DIV_CHAIN),
+    ),
+    ComponentSpec(
+        "trainer",
+        "br",
+        f"{_M}:diverted_chain",
+        "diverted chain with branch length B: reference branches of B steps from every emulator state",
         fields=(
-            Field("num_rollout_steps", "int", "unrolled steps T"),
+            _T,
+            Field("num_branch_steps", "int", "branch length B (1 <= B <= T)"),
             _CUT_BPTT,
-            Field(
-                "cut_div_chain", "bool", "no gradient through the reference solver's branch", default=False
-            ),
+            _CUT_DIV_CHAIN,
+        ),
+    ),
+    ComponentSpec(
+        "trainer",
+        "mix",
+        f"{_M}:mix_chain",
+        "T emulator steps handed over to P reference steps in one chain, all levels in the loss",
+        fields=(
+            _T,
+            Field("num_post_physics_steps", "int", "reference steps P after the emulator"),
+            _CUT_BPTT,
+        ),
+    ),
+    ComponentSpec(
+        "trainer",
+        "pf",
+        f"{_M}:pushforward",
+        "pushforward: T-1 steps without gradient, loss on the last step only",
+        fields=(_T,),
+    ),
+    ComponentSpec(
+        "trainer",
+        "noise",
+        f"{_M}:noisy_input",
+        "input-noise injection: Gaussian noise (relative std) on the start state, then supervised rollout",
+        fields=(
+            Field("noise_std", "float", "noise std relative to the start state's std"),
+            Field("num_rollout_steps", "int", "unrolled steps T", default=1),
         ),
     ),
 ]
