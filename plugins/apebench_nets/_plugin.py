@@ -2,8 +2,7 @@
 
 from apebench_core import hookimpl
 
-ARCHITECTURE_SPECS = []
-ACTIVATION_SPECS = []
+from ._catalogue import ACTIVATION_SPECS, ARCHITECTURE_SPECS
 
 
 @hookimpl

@@ -27,7 +27,8 @@ def window(u0, length):
     return jnp.stack([A**t * u0 for t in range(length)])
 
 
-def loss_of(config, u0, w=W, key=jax.random.PRNGKey(0)):
+def loss_of(config, u0, w=W, key=None):
+    key = jax.random.PRNGKey(0) if key is None else key
     method = apebench.build("trainer", config)
     return method.loss(emulator(w), window(u0, method.window_length), ref_stepper=reference, key=key)
 
