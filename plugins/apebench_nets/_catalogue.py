@@ -1,0 +1,64 @@
+"""Specs of the architectures and activations (no JAX: listing stays fast).
+
+The grammars follow APEBench's network configs, e.g. ``Conv;26;10;relu``; the last
+field of every architecture is the activation, a nested config of kind "activation".
+"""
+
+from apebench_core import ComponentSpec, Field
+
+_FACTORIES = "apebench_nets.factories"
+_ACTIVATIONS = "apebench_nets.activations"
+
+_HIDDEN = Field("hidden_channels", "int", help="channels of the hidden feature maps")
+_BLOCKS = Field("num_blocks", "int", help="number of residual blocks")
+_LEVELS = Field("num_levels", "int", help="number of coarsening levels (N must divide by 2^levels)")
+
+
+def _activation(default=None) -> Field:
+    help_text = "activation between layers (an activation config, e.g. relu)"
+    if default is None:
+        return Field("activation", "config", help=help_text, kind="activation")
+    return Field("activation", "config", help=help_text, kind="activation", default=default)
+
+
+def _architecture(name: str, factory: str, summary: str, *fields: Field) -> ComponentSpec:
+    return ComponentSpec(
+        kind="architecture",
+        name=name,
+        factory=f"{_FACTORIES}:{factory}",
+        summary=summary,
+        fields=fields,
+    )
+
+
+ARCHITECTURE_SPECS = [
+    _architecture(
+        "Conv",
+        "conv",
+        "feed-forward stack of depth+1 periodic 3-tap convolutions (PDEquinox ConvNet)",
+        _HIDDEN,
+        Field("depth", "int", help="number of hidden layers; depth+1 convolutions in all"),
+        _activation(),
+    ),
+    _architecture(
+        "Pure",
+        "pure",
+        "one learnable periodic stencil without bias (activation optional, identity by default)",
+        Field("kernel_size", "int", help="number of taps per axis"),
+        _activation("identity"),
+    ),
+]
+
+_ACTIVATION_SUMMARIES = {
+    "relu": "max(x, 0)",
+    "sigmoid": "1 / (1 + exp(-x))",
+    "tanh": "hyperbolic tangent",
+    "swish": "x * sigmoid(x) (SiLU)",
+    "gelu": "Gaussian error linear unit, tanh approximation (jax.nn.gelu)",
+    "identity": "x (no nonlinearity)",
+}
+
+ACTIVATION_SPECS = [
+    ComponentSpec(kind="activation", name=name, factory=f"{_ACTIVATIONS}:{name}_factory", summary=summary)
+    for name, summary in _ACTIVATION_SUMMARIES.items()
+]
