@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
-    from ._pipeline import RawResult
+    from .pipeline import RawResult
     from .scenario import BaseScenario
 
 #: The configuration columns that identify an experiment row.

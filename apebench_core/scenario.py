@@ -92,7 +92,14 @@ class BaseScenario(_ScenarioBase):
 
     @property
     def num_training_steps(self) -> int:
-        return int(get_registry().parse("optimizer", self.optim_config)["num_steps"])
+        """The ``num_steps`` field of the optimizer config (searched in nested configs, e.g. ``clip``)."""
+        parsed = get_registry().parse("optimizer", self.optim_config)
+        while "num_steps" not in parsed.values:
+            nested = [v for v in parsed.values.values() if hasattr(v, "values")]
+            if not nested:
+                raise ValueError(f"optimizer config {self.optim_config!r} has no num_steps field")
+            parsed = nested[0]
+        return int(parsed["num_steps"])
 
     def attribute_overrides(self) -> dict[str, Any]:
         """The fields whose values differ from the class defaults (the ``scenario_kwargs``)."""
@@ -106,7 +113,7 @@ class BaseScenario(_ScenarioBase):
     # -- initial conditions and data ------------------------------------------
     def get_ic_generator(self) -> Any:
         """A callable ``(*, key) -> (channels, *space)``: independent draws per channel."""
-        from ._pipeline import multichannel
+        from .pipeline import multichannel
 
         single = get_registry().build(
             "initial_condition",
@@ -117,7 +124,7 @@ class BaseScenario(_ScenarioBase):
         return multichannel(single, self.num_channels)
 
     def _ic_set(self, num_samples: int, seed: int) -> Any:
-        from ._pipeline import draw_ic_set
+        from .pipeline import draw_ic_set
 
         return draw_ic_set(self.get_ic_generator(), num_samples, seed)
 
@@ -202,7 +209,7 @@ class BaseScenario(_ScenarioBase):
     def get_parameter_count(self, network_config: str) -> int:
         import jax
 
-        from ._pipeline import count_parameters
+        from .pipeline import count_parameters
 
         return count_parameters(self.get_network(network_config, jax.random.PRNGKey(0)))
 
@@ -227,7 +234,7 @@ class BaseScenario(_ScenarioBase):
     # -- evaluation -----------------------------------------------------------
     def perform_tests(self, neural_stepper: Any, *, remove_singleton_axis: bool = False) -> dict[str, Any]:
         """``{metric: (seeds, test_temporal_horizon)}`` for a seed-stacked neural stepper."""
-        from ._pipeline import metric_rollouts
+        from .pipeline import metric_rollouts
 
         return metric_rollouts(
             neural_stepper,
@@ -238,14 +245,14 @@ class BaseScenario(_ScenarioBase):
 
     def perform_tests_on_rollout(self, neural_rollout: Any, test_data_no_init: Any = None) -> dict[str, Any]:
         """Score an external rollout ``(samples, T, C, *N)`` or ``(seeds, samples, T, C, *N)``."""
-        from ._pipeline import metrics_of_rollout
+        from .pipeline import metrics_of_rollout
 
         reference = self.get_test_data()[:, 1:] if test_data_no_init is None else test_data_no_init
         return metrics_of_rollout(neural_rollout, reference, self.get_metric_fns())
 
     def sample_trjs(self, neural_stepper: Any) -> Any:
         """Rollouts of the first ``num_trjs_returned`` test ICs, start included: (seeds, n, T+1, C, *N)."""
-        from ._pipeline import sample_rollouts
+        from .pipeline import sample_rollouts
 
         return sample_rollouts(
             neural_stepper, self.get_test_data()[: self.num_trjs_returned, 0], self.test_temporal_horizon
@@ -263,8 +270,8 @@ class BaseScenario(_ScenarioBase):
         remove_singleton_axis: bool = False,
         progress: bool = True,
     ) -> Any:
-        """Train ``num_seeds`` seeds in parallel; see :func:`apebench_core._pipeline.run_raw`."""
-        from ._pipeline import run_raw
+        """Train ``num_seeds`` seeds in parallel; see :func:`apebench_core.pipeline.run_raw`."""
+        from .pipeline import run_raw
 
         return run_raw(
             self,
@@ -309,7 +316,7 @@ class BaseScenario(_ScenarioBase):
         )
         steppers = raw.steppers
         if remove_singleton_axis and num_seeds == 1:
-            from ._pipeline import extract_seed
+            from .pipeline import extract_seed
 
             steppers = extract_seed(steppers, 0)
         return table, steppers
@@ -324,7 +331,7 @@ class BaseScenario(_ScenarioBase):
         remove_singleton_axis: bool = True,
     ) -> Any:
         """Load seed-stacked networks written by :func:`apebench_core.results.save_networks`."""
-        from ._pipeline import load_networks
+        from .pipeline import load_networks
 
         return load_networks(
             self,

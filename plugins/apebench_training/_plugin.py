@@ -91,13 +91,31 @@ TASK_SPECS = [
 ]
 
 _SCHEDULE = Field("schedule", "config", "learning-rate schedule config", kind="schedule")
+_NUM_STEPS = Field("num_steps", "int", "number of update steps")
 OPTIMIZER_SPECS = [
     ComponentSpec(
         "optimizer",
         "adam",
         "apebench_training.optimizers:adam",
         "Adam with a learning-rate schedule",
-        fields=(Field("num_steps", "int", "number of update steps"), _SCHEDULE),
+        fields=(_NUM_STEPS, _SCHEDULE),
+    ),
+    ComponentSpec(
+        "optimizer",
+        "adamw",
+        "apebench_training.optimizers:adamw",
+        "AdamW (decoupled weight decay) with a learning-rate schedule",
+        fields=(_NUM_STEPS, Field("weight_decay", "float", "decoupled weight-decay factor"), _SCHEDULE),
+    ),
+    ComponentSpec(
+        "optimizer",
+        "clip",
+        "apebench_training.optimizers:clip",
+        "clip the global gradient norm, then run the inner optimizer",
+        fields=(
+            Field("max_norm", "float", "largest allowed global gradient norm"),
+            Field("optimizer", "config", "inner optimizer config", kind="optimizer"),
+        ),
     ),
 ]
 
@@ -133,6 +151,28 @@ SCHEDULE_SPECS = [
         ),
     ),
 ]
+
+
+CALLBACK_SPECS = [
+    ComponentSpec(
+        "callback",
+        name,
+        f"apebench_training.callbacks:{factory}",
+        summary,
+        fields=(Field("every", "int", "run after every this many updates (and before the first)"),),
+    )
+    for name, factory, summary in (
+        ("net", "get_network", "a copy of each seed's network"),
+        ("weight_norm", "weight_norm", "squared L2 norm of each seed's network weights"),
+        ("metrics", "metrics", "the scenario's report metrics on the test set, per time step"),
+        ("sample_rollout", "sample_rollout", "rollouts of the first test trajectories"),
+    )
+]
+
+
+@hookimpl
+def apebench_callbacks():
+    return CALLBACK_SPECS
 
 
 @hookimpl

@@ -9,6 +9,15 @@ def adam(*, num_steps: int, schedule) -> optax.GradientTransformation:
     return optax.adam(schedule.build(num_steps=num_steps))
 
 
+def adamw(*, num_steps: int, weight_decay: float, schedule) -> optax.GradientTransformation:
+    return optax.adamw(schedule.build(num_steps=num_steps), weight_decay=weight_decay)
+
+
+def clip(*, max_norm: float, optimizer) -> optax.GradientTransformation:
+    """Clip the global gradient norm, then apply the inner optimizer."""
+    return optax.chain(optax.clip_by_global_norm(max_norm), optimizer.build())
+
+
 def constant(*, learning_rate: float, num_steps: int) -> optax.Schedule:
     return optax.constant_schedule(learning_rate)
 
