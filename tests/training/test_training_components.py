@@ -75,7 +75,7 @@ def test_correct_tasks_compose_with_the_coarse_solver(toy):
 
 
 def test_gradient_flows_through_the_coarse_solver(toy):
-    """With `sequential`, d loss / d network-weight passes through coarse(u): check against finite differences."""
+    """With `sequential`, d loss / d weight passes through coarse(u): compare with finite differences."""
     coarse = lambda u: 0.5 * u  # noqa: E731
 
     def loss(w):
