@@ -23,8 +23,8 @@ def example(spec) -> str:
         if field.type == "choice":
             tokens.append(field.choices[0])
         elif field.type == "config":
-            leaf = [s for s in apebench.list_components(field.kind) if all(f.type != "config" for f in s.fields)]
-            tokens.append(example(leaf[0]))
+            others = [s for s in apebench.list_components(field.kind) if s.name != spec.name]
+            tokens.append(example(others[0]))
         else:
             tokens.append(EXAMPLE_TOKENS[field.type])
     return ";".join(tokens)
@@ -48,7 +48,9 @@ def test_documented_and_round_trips(spec):
 
 
 CONTEXT = {
-    "architecture": lambda: dict(num_spatial_dims=1, num_channels=1, num_points=16, key=jax.random.PRNGKey(0)),
+    "architecture": lambda: dict(
+        num_spatial_dims=1, num_channels=1, num_points=16, key=jax.random.PRNGKey(0)
+    ),
     "activation": dict,
     "initial_condition": lambda: dict(num_spatial_dims=1, num_points=16),
     "trainer": dict,
