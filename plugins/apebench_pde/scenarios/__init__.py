@@ -1,0 +1,1 @@
+"""Scenario classes of the bundled PDE plugin (difficulty and normalized families)."""

@@ -1,0 +1,87 @@
+"""What every spectral scenario shares: the reference solver on a unit domain with a unit
+time step, and a coarse solver with every coefficient scaled by ``coarse_proportion``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from apebench_core import BaseScenario
+
+
+@attrs.frozen
+class NormalizedTerms:
+    """A PDE u_t = sum_j alpha_j d^j u + N(u) on [0, 1)^D with dt = 1 (right-hand-side signs).
+
+    ``convection`` is the coefficient of 1/2 div(u (x) u) (multi-channel, channels = D);
+    ``nonlinear`` the coefficients (b0, b1, b2) of b0 u^2 + b1 1/2 (1 . grad)(u^2) + b2 1/2 |grad u|^2.
+    Negative convection coefficients give the usual Burgers steepening.
+    """
+
+    alphas: tuple[float, ...]
+    convection: float | None = None
+    conservative: bool = True
+    nonlinear: tuple[float, float, float] | None = None
+
+    def scaled(self, factor: float) -> NormalizedTerms:
+        return NormalizedTerms(
+            alphas=tuple(factor * a for a in self.alphas),
+            convection=None if self.convection is None else factor * self.convection,
+            conservative=self.conservative,
+            nonlinear=None if self.nonlinear is None else tuple(factor * b for b in self.nonlinear),
+        )
+
+
+class SpectralScenario(BaseScenario):
+    """A scenario whose reference stepper is the ETDRK solver built from :class:`NormalizedTerms`."""
+
+    coarse_proportion: float = 0.5
+
+    def normalized_terms(self) -> NormalizedTerms:
+        raise NotImplementedError
+
+    def solver_options(self) -> dict[str, Any]:
+        """Integrator settings; linear scenarios use the exact exponential (order 0)."""
+        return {"order": 0, "num_substeps": 1}
+
+    def _stepper(self, terms: NormalizedTerms) -> Any:
+        from ._steppers import normalized_stepper
+
+        return normalized_stepper(
+            terms,
+            num_spatial_dims=self.num_spatial_dims,
+            num_points=self.num_points,
+            num_channels=self.num_channels,
+            **self.solver_options(),
+        )
+
+    def get_ref_stepper(self) -> Any:
+        return self._stepper(self.normalized_terms())
+
+    def get_coarse_stepper(self) -> Any:
+        return self._stepper(self.normalized_terms().scaled(self.coarse_proportion))
+
+
+class NonlinearSpectralScenario(SpectralScenario):
+    """Adds the integrator settings of nonlinear scenarios (defaults of the anchor)."""
+
+    num_substeps: int = 1
+    order: int = 2
+    dealiasing_fraction: float = 2 / 3
+    num_circle_points: int = 16
+    circle_radius: float = 1.0
+
+    def solver_options(self) -> dict[str, Any]:
+        return {
+            "order": self.order,
+            "num_substeps": self.num_substeps,
+            "dealiasing_fraction": self.dealiasing_fraction,
+            "num_circle_points": self.num_circle_points,
+            "circle_radius": self.circle_radius,
+        }
+
+
+def active_orders(coefficients: tuple[float, ...]) -> str:
+    """``(0, -4, 0, 1)`` -> ``"1_3"``: the derivative orders present, used in scenario names."""
+    return "_".join(str(j) for j, c in enumerate(coefficients) if c != 0.0)
