@@ -12,6 +12,10 @@ _LAZY = {
     "count_parameters": "apebench_nets._base",
     "Emulator": "apebench_nets._base",
     "ConvNet": "apebench_nets.conv_net",
+    "LiftedStack": "apebench_nets.lifted_stack",
+    "UNet": "apebench_nets.unet",
+    "FlatMLP": "apebench_nets.mlp",
+    "ACTIVATIONS": "apebench_nets.activations",
     "PureStencil": "apebench_nets.conv_net",
 }
 
