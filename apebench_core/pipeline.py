@@ -24,16 +24,16 @@ def multichannel(single: Callable[..., Array], num_channels: int) -> Callable[..
     """Independent draws of a single-channel generator stacked into ``(channels, *space)``."""
 
     def generate(*, key: PRNGKeyArray) -> Float[Array, " channels *space"]:
-        return jnp.stack([single(key=k) for k in jax.random.split(key, num_channels)])
+        return jax.vmap(lambda k: single(key=k))(jax.random.split(key, num_channels))
 
     return generate
 
 
 def draw_ic_set(
-    generator: Callable[..., Array], num_samples: int, seed: int
+    generator: Callable[..., Array], num_samples: int, *, key: PRNGKeyArray
 ) -> Float[Array, " samples channels *space"]:
-    keys = jax.random.split(jax.random.PRNGKey(seed), num_samples)
-    return jax.vmap(lambda k: generator(key=k))(keys)
+    """A batch of initial states, one split key each; deterministic given ``key``."""
+    return jax.vmap(lambda k: generator(key=k))(jax.random.split(key, num_samples))
 
 
 # -- networks ------------------------------------------------------------------

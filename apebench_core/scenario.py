@@ -124,9 +124,11 @@ class BaseScenario(_ScenarioBase):
         return multichannel(single, self.num_channels)
 
     def _ic_set(self, num_samples: int, seed: int) -> Any:
+        import jax
+
         from .pipeline import draw_ic_set
 
-        return draw_ic_set(self.get_ic_generator(), num_samples, seed)
+        return draw_ic_set(self.get_ic_generator(), num_samples, key=jax.random.PRNGKey(seed))
 
     def get_train_ic_set(self) -> Any:
         return self._ic_set(self.num_train_samples, self.train_seed)

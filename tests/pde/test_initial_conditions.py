@@ -5,22 +5,21 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import apebench_pde._plugin as pde_plugin
 import jax
 import jax.numpy as jnp
 import jax.random as jr
 import numpy as np
 import pytest
-from apebench_pde.initial_conditions import (
-    cosine_series_to_field,
-    draw_initial_conditions,
-    draw_multichannel,
-)
 
 import apebench_core
+import apebench_pde._plugin as pde_plugin
 from apebench_core import ConfigError
 from apebench_core._registry import ENV_DISABLE_AUTOLOAD, Registry
+from apebench_core.pipeline import draw_ic_set, multichannel
 from apebench_core.testing import registered_plugin
+from apebench_pde.initial_conditions import (
+    cosine_series_to_field,
+)
 
 ZERO_MEAN_CONFIGS = ["fourier;3;true;false", "diffused;0.001;true;false", "grf;3.0;true;false"]
 MAX_ONE_CONFIGS = ["fourier;3;false;true", "diffused;0.001;false;true", "grf;2.0;false;true"]
@@ -253,15 +252,15 @@ def test_random_blobs_stay_in_range_and_complement(registry):
 
 def test_multichannel_draws_are_independent_per_channel(registry):
     generator = build(registry, "grf;2.0;true;false", 1, 32)
-    batch = np.asarray(draw_initial_conditions(generator, 300, 2, key=jr.PRNGKey(0)))
+    batch = np.asarray(draw_ic_set(multichannel(generator, 2), 300, key=jr.PRNGKey(0)))
     assert batch.shape == (300, 2, 32)
     assert not np.allclose(batch[:, 0], batch[:, 1])
     # channel correlation at each grid point vanishes in expectation (independent draws)
     first, second = batch[:, 0] / batch[:, 0].std(), batch[:, 1] / batch[:, 1].std()
     assert abs(np.mean(first * second)) < 0.1
     assert np.mean(first * first) == pytest.approx(1.0, rel=0.01)
-    np.testing.assert_array_equal(batch, draw_initial_conditions(generator, 300, 2, key=jr.PRNGKey(0)))
-    single = np.asarray(draw_multichannel(generator, 3, key=jr.PRNGKey(1)))
+    np.testing.assert_array_equal(batch, draw_ic_set(multichannel(generator, 2), 300, key=jr.PRNGKey(0)))
+    single = np.asarray(multichannel(generator, 3)(key=jr.PRNGKey(1)))
     assert single.shape == (3, 32)
     assert len({row.tobytes() for row in single}) == 3
 

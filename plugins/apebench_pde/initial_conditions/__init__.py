@@ -7,7 +7,6 @@ periodic unit grid x_i = i/N.
 
 from ._blobs import GaussianBlobs
 from ._clamp import Clamped, clamp
-from ._draw import draw_initial_conditions, draw_multichannel
 from ._spectral import cosine_series_to_field
 from ._spectral_fields import DiffusedNoise, GaussianRandomField, TruncatedFourierSeries
 
@@ -19,6 +18,4 @@ __all__ = [
     "TruncatedFourierSeries",
     "clamp",
     "cosine_series_to_field",
-    "draw_initial_conditions",
-    "draw_multichannel",
 ]
