@@ -1,6 +1,10 @@
 """Training-step throughput of the nine architectures: ours vs PDEquinox 0.1.2, side by side.
 
     python benchmarks/bench_architectures.py [--dims 1 2] [--seconds 2] [--only Conv Res]
+    python benchmarks/bench_architectures.py --check-outputs
+
+``--check-outputs`` is the fidelity check instead: it copies the reference network's
+weights into ours (1D) and compares both outputs on the same input.
 
 One step = forward + backward of an MSE loss on a batch of 20 (1D: N=160; 2D: N=64), jitted,
 single channel. The reference networks run in their own virtual environment
@@ -155,6 +159,87 @@ def run_all(reference: bool, dims: list[int], only: list[str] | None, seconds: f
     return results
 
 
+def dump_reference(path: str) -> None:
+    """Reference side of --check-outputs: every 1D network's weights and output on one input."""
+    import equinox as eqx
+    import jax
+    import numpy as np
+
+    x = np.random.default_rng(0).standard_normal((1, GRID[1])).astype(np.float32)
+    arrays = {"x": x}
+    for config in CONFIGS:
+        net = build_reference(config, 1, GRID[1], jax.random.PRNGKey(0))
+        leaves = jax.tree_util.tree_leaves(eqx.filter(net, eqx.is_array))
+        arrays.update({f"{config}|leaf{i}": np.asarray(leaf) for i, leaf in enumerate(leaves)})
+        arrays[f"{config}|output"] = np.asarray(net(x))
+    np.savez(path, **arrays)
+
+
+def _canonical(shape: tuple[int, ...]) -> tuple[int, ...]:
+    """The reference stores 1D spectral weights as (1, out, in, modes); ours as (out, in, modes)."""
+    return shape[1:] if len(shape) == 4 and shape[0] == 1 else shape
+
+
+def _reference_order(net) -> tuple:
+    """Our sub-modules in the reference's field order. Our U-Net groups each level's
+    down/left/up/right together; the reference keeps four lists (all downs, then all
+    lefts, ...)."""
+    if not hasattr(net, "levels"):
+        return (net,)
+    levels = net.levels
+    return (
+        net.lifting,
+        *(lv.down for lv in levels),
+        *(block for lv in levels for block in lv.left),
+        *(lv.up for lv in levels),
+        *(block for lv in levels for block in lv.right),
+        net.projection,
+    )
+
+
+def check_outputs() -> None:
+    """Transplant the reference weights into our networks and compare outputs.
+
+    Leaves are paired by shape, in order of appearance within each shape: this is
+    exactly the pairing when both networks hold the same layers in the same order up
+    to interleaving of differently shaped leaves, after visiting our U-Net's parts in
+    the reference's order (``_reference_order``).
+    """
+    import tempfile
+
+    import equinox as eqx
+    import jax
+    import numpy as np
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "reference.npz")
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+        subprocess.run([str(REFERENCE_PYTHON), __file__, "--dump", path], check=True, env=env)
+        stored = dict(np.load(path))
+    x = stored["x"]
+    print(f"{'config':<20} {'leaves':>6} {'max |ours - ref|':>16} {'max |ref|':>10}")
+    for config in CONFIGS:
+        net = build_ours(config, 1, GRID[1], jax.random.PRNGKey(0))
+        parts = _reference_order(net)
+        params, static = eqx.partition(parts, eqx.is_array)
+        ours, treedef = jax.tree_util.tree_flatten(params)
+        theirs = [stored[f"{config}|leaf{i}"] for i in range(len(ours)) if f"{config}|leaf{i}" in stored]
+        queues: dict[tuple[int, ...], list] = {}
+        for leaf in theirs:
+            queues.setdefault(_canonical(leaf.shape), []).append(leaf.reshape(_canonical(leaf.shape)))
+        try:
+            transplanted = [queues[tuple(leaf.shape)].pop(0) for leaf in ours]
+            assert not any(queues.values()) and len(theirs) == len(ours)
+        except (KeyError, IndexError, AssertionError):
+            print(f"{config:<20} {len(ours):>6} {'(no shape pairing)':>16}")
+            continue
+        new_parts = eqx.combine(jax.tree_util.tree_unflatten(treedef, transplanted), static)
+        model = eqx.tree_at(_reference_order, net, new_parts) if len(parts) > 1 else new_parts[0]
+        reference_output = stored[f"{config}|output"]
+        difference = np.abs(np.asarray(model(x)) - reference_output).max()
+        print(f"{config:<20} {len(ours):>6} {difference:>16.2e} {np.abs(reference_output).max():>10.2e}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -162,8 +247,16 @@ def main() -> None:
     parser.add_argument("--dims", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--only", nargs="+", help="architecture names, e.g. Conv FNO")
     parser.add_argument("--seconds", type=float, default=2.0, help="timing budget per case")
+    parser.add_argument("--check-outputs", action="store_true", help="fidelity check (see above)")
     parser.add_argument("--reference", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--dump", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.dump:
+        dump_reference(args.dump)
+        return
+    if args.check_outputs:
+        check_outputs()
+        return
     if args.reference:
         print(json.dumps(run_all(True, args.dims, args.only, args.seconds)))
         return
