@@ -89,6 +89,8 @@ METRIC_SPECS = [
         + _CHANNELS
         + " (like nRMSE, so a 2-channel mean predictor scores 2)",
     ),
+    *_fourier_specs(),
+    *_h1_specs(),
     ComponentSpec(
         "metric",
         "mean_correlation",
