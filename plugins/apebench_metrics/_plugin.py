@@ -17,7 +17,7 @@ _MODES = {
     "n": ("normalized", "{what} over the same norm of the reference"),
     "s": ("symmetric", "2 x {what} over the sum of the prediction's and reference's norms"),
 }
-_CHANNELS = "; per channel, summed over channels, mean over samples"
+_CHANNELS = "; channels summed, samples averaged"
 
 
 def _spatial_specs() -> list[ComponentSpec]:
@@ -39,15 +39,17 @@ _BAND_FIELDS = (
     Field(
         "derivative_order",
         "float",
-        "spectrum multiplied by (ik)^order per direction; the D direction components are summed "
-        "after taking the norm, so in D>1 even 0 counts the spectrum D times (anchor behaviour)",
+        "spectrum times (ik_d)^order for each direction d; the D components are normed separately "
+        "and summed (anchor behaviour, kept for comparable numbers): in D>1 order 0 counts the "
+        "field D times in the absolute variants (ratios cancel it) and order 1 gives sum_d |d_d u|",
     ),
 )
-_FOURIER_NOTE = (
-    " in Fourier space (rfft, Parseval-weighted) over a band of modes; direction components "
-    "of the derivative are each normed and then summed, so in D>1 the absolute variants "
-    "(also with order 0) are D-fold, the normalized ones are not" + _CHANNELS
-)
+_FOURIER_ERRORS = {
+    "MAE": "weighted sum of |rfft coefficients| of the error (not the L1 norm)",
+    "MSE": "squared L2 norm of the error via Parseval",
+    "RMSE": "L2 norm of the error via Parseval",
+}
+_FOURIER_NOTE = " over modes low..high of the derivative; in D>1 per-direction norms are summed (see help)"
 
 
 def _fourier_specs() -> list[ComponentSpec]:
@@ -61,7 +63,7 @@ def _fourier_specs() -> list[ComponentSpec]:
         )
         for prefix, (_mode, template) in _MODES.items()
         if prefix != "s"
-        for error, what in _ERRORS.items()
+        for error, what in _FOURIER_ERRORS.items()
     ]
 
 
@@ -71,8 +73,8 @@ def _h1_specs() -> list[ComponentSpec]:
             "metric",
             f"mean_H1_{prefix}{error}",
             f"apebench_metrics.fourier:mean_h1_{prefix}{error.lower()}",
-            f"H1: Fourier {prefix}{error} of the field plus that of its first derivative "
-            "(direction components summed)" + _CHANNELS,
+            f"Fourier {prefix}{error} of the field plus that of its first derivative "
+            "(direction norms summed), all modes" + _CHANNELS,
         )
         for prefix in ("", "n")
         for error in _ERRORS
@@ -85,9 +87,7 @@ METRIC_SPECS = [
         "metric",
         "mean_VRMSE",
         "apebench_metrics.spatial:mean_vrmse",
-        "beyond the anchor: RMSE over the reference's spatial standard deviation"
-        + _CHANNELS
-        + " (like nRMSE, so a 2-channel mean predictor scores 2)",
+        "beyond the anchor: RMSE over the reference's spatial std per channel" + _CHANNELS,
     ),
     *_fourier_specs(),
     *_h1_specs(),
@@ -95,8 +95,7 @@ METRIC_SPECS = [
         "metric",
         "mean_correlation",
         "apebench_metrics.correlation:mean_correlation",
-        "per channel u.r/(|u||r|): cosine similarity without mean subtraction; "
-        "averaged over channels and samples",
+        "u.r/(|u||r|) per channel, no mean subtraction (cosine similarity); channels and samples averaged",
     ),
 ]
 
