@@ -20,8 +20,13 @@ _FUNCTIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "f2": lambda z: (2 + z + np.exp(z) * (z - 2)) / z**3,
     "f3": lambda z: (-4 - 3 * z - z**2 + np.exp(z) * (4 - z)) / z**3,
 }
-_NEEDED = {0: (), 1: ("phi1",), 2: ("phi1", "phi2"), 3: ("half_phi1", "phi1", "f1", "f2", "f3"),
-           4: ("half_phi1", "f1", "f2", "f3")}
+_NEEDED = {
+    0: (),
+    1: ("phi1",),
+    2: ("phi1", "phi2"),
+    3: ("half_phi1", "phi1", "f1", "f2", "f3"),
+    4: ("half_phi1", "f1", "f2", "f3"),
+}
 
 
 def _contour_mean(function: Callable, z: np.ndarray, num_circle_points: int, radius: float) -> np.ndarray:
@@ -41,7 +46,9 @@ def etdrk_coefficients(
     coefficients = {"exp": np.exp(z), "half_exp": np.exp(z / 2)}
     for name in _NEEDED[order]:
         if name == "half_phi1":
-            coefficients[name] = dt / 2 * _contour_mean(_FUNCTIONS["phi1"], z / 2, num_circle_points, circle_radius)
+            coefficients[name] = (
+                dt / 2 * _contour_mean(_FUNCTIONS["phi1"], z / 2, num_circle_points, circle_radius)
+            )
         else:
             coefficients[name] = dt * _contour_mean(_FUNCTIONS[name], z, num_circle_points, circle_radius)
     return coefficients
@@ -90,8 +97,11 @@ class ETDRKStepper(eqx.Module):
         if num_substeps < 1:
             raise ValueError(f"num_substeps must be at least 1, got {num_substeps}")
         coefficients = etdrk_coefficients(
-            np.asarray(linear), dt / num_substeps, order,
-            num_circle_points=num_circle_points, circle_radius=circle_radius,
+            np.asarray(linear),
+            dt / num_substeps,
+            order,
+            num_circle_points=num_circle_points,
+            circle_radius=circle_radius,
         )
         # Real operators (even derivative orders) keep real coefficients: half the work.
         self.coefficients = {

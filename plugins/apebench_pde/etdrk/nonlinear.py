@@ -18,7 +18,9 @@ class _Term(eqx.Module):
     num_spatial_dims: int = eqx.field(static=True)
     num_points: int = eqx.field(static=True)
 
-    def __init__(self, num_spatial_dims: int, domain_extent: float, num_points: int, dealiasing_fraction: float):
+    def __init__(
+        self, num_spatial_dims: int, domain_extent: float, num_points: int, dealiasing_fraction: float
+    ):
         self.derivative = jnp.asarray(derivative_operator(num_spatial_dims, domain_extent, num_points))
         self.mask = dealiasing_mask(num_spatial_dims, num_points, dealiasing_fraction)
         self.num_spatial_dims = num_spatial_dims
@@ -64,7 +66,14 @@ class Convection(_Term):
     single_channel: bool = eqx.field(static=True)
 
     def __init__(
-        self, scale, *, num_spatial_dims, domain_extent, num_points, conservative=True, single_channel=False,
+        self,
+        scale,
+        *,
+        num_spatial_dims,
+        domain_extent,
+        num_points,
+        conservative=True,
+        single_channel=False,
         dealiasing_fraction=2 / 3,
     ):
         super().__init__(num_spatial_dims, domain_extent, num_points, dealiasing_fraction)
@@ -117,4 +126,3 @@ class GeneralNonlinear(_Term):
         if b2:
             result = result + b2 * self.half_gradient_norm(u_hat)
         return result + jnp.zeros_like(u_hat)
-

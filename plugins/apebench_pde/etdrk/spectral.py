@@ -45,9 +45,7 @@ def dealiasing_mask(num_spatial_dims: int, num_points: int, fraction: float) -> 
     return jnp.asarray(np.all(np.abs(wavenumbers(num_spatial_dims, num_points)) < limit, axis=0)[None])
 
 
-def linear_operator(
-    derivative: np.ndarray, coefficients: Sequence[float | Sequence[float]]
-) -> np.ndarray:
+def linear_operator(derivative: np.ndarray, coefficients: Sequence[float | Sequence[float]]) -> np.ndarray:
     """Sum over orders j of c_j applied to the j-th derivatives, shape ``(1, *modes)``.
 
     A scalar c_j acts equally in every direction, ``c_j sum_d (i k_d)^j`` (order 2 is the

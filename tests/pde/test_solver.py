@@ -1,0 +1,214 @@
+"""The ETDRK solver against mathematics: exact linear solutions, convergence orders,
+invariants, Cole-Hopf and a KdV soliton. Float64 where precision matters."""
+
+import equinox as eqx
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from apebench_core.rollout import repeat
+from apebench_pde.etdrk import (
+    Convection,
+    ETDRKStepper,
+    GeneralNonlinear,
+    derivative_operator,
+    linear_operator,
+)
+
+
+@pytest.fixture
+def x64():
+    previous = jax.config.jax_enable_x64
+    jax.config.update("jax_enable_x64", True)
+    yield
+    jax.config.update("jax_enable_x64", previous)
+
+
+def grid(num_points, domain_extent):
+    return np.arange(num_points) * domain_extent / num_points
+
+
+def stepper(D, L, N, dt, coefficients, nonlinear=None, order=2, channels=1, substeps=1):
+    linear = linear_operator(derivative_operator(D, L, N), coefficients)
+    return ETDRKStepper(
+        linear,
+        nonlinear,
+        num_spatial_dims=D,
+        domain_extent=L,
+        num_points=N,
+        num_channels=channels,
+        dt=dt,
+        order=order,
+        num_substeps=substeps,
+    )
+
+
+# -- linear problems: the exact exponential -------------------------------------------------
+@pytest.mark.parametrize("D", [1, 2, 3])
+def test_linear_matches_analytic_fourier_solution(D):
+    """u_t = a1 sum_d u_x_d + a2 lap u + a3 sum_d u_xxx_d for a sum of three modes, computed by hand."""
+    N, L, dt, steps = 16, 2.0, 0.05, 10
+    a1, a2, a3 = -0.3, 0.01, 0.002
+    coords = np.meshgrid(*[grid(N, L)] * D, indexing="ij")
+    modes = [((1,) + (0,) * (D - 1), 1.0, 0.3), ((2,) * D, 0.5, 1.1), ((3,) + (1,) * (D - 1), 0.25, -0.7)]
+
+    def exact(t):
+        u = np.zeros((N,) * D)
+        for m, amplitude, phase in modes:
+            k = 2 * np.pi * np.asarray(m) / L
+            # each mode: exp(i k.x) evolves with lambda = sum_d [a1 (i k_d) + a2 (i k_d)^2 + a3 (i k_d)^3]
+            lam = sum(a1 * 1j * kd + a2 * (1j * kd) ** 2 + a3 * (1j * kd) ** 3 for kd in k)
+            growth = np.exp(lam * t)
+            phase_x = sum(kd * xd for kd, xd in zip(k, coords, strict=True)) + phase
+            u += amplitude * np.real(growth * np.exp(1j * phase_x))
+        return u
+
+    step = stepper(D, L, N, dt, (0.0, a1, a2, a3), order=0)
+    u = jnp.asarray(exact(0.0)[None], dtype=jnp.float32)
+    u_end = np.asarray(repeat(step, u, steps))[0]
+    np.testing.assert_allclose(u_end, exact(steps * dt), atol=2e-6)
+
+
+def test_zero_order_term_is_not_multiplied_by_dimension():
+    step = stepper(2, 1.0, 8, 0.5, (0.2,), order=0)
+    u = jnp.ones((1, 8, 8))
+    np.testing.assert_allclose(step(u), np.exp(0.1) * np.ones((1, 8, 8)), rtol=1e-6)
+
+
+def test_order_zero_rejects_a_nonlinearity():
+    nonlinear = GeneralNonlinear((0.0, -1.0, 0.0), num_spatial_dims=1, domain_extent=1.0, num_points=8)
+    with pytest.raises(ValueError, match="order 0"):
+        stepper(1, 1.0, 8, 0.1, (0, 0, 0.01), nonlinear, order=0)
+
+
+def test_shape_mismatch_is_a_clear_error():
+    with pytest.raises(ValueError, match="does not fit"):
+        stepper(1, 1.0, 8, 0.1, (0, 1.0), order=0)(jnp.zeros((1, 16)))
+
+
+# -- convergence orders -----------------------------------------------------------------------
+def _order_estimates(make, u0, T, order, dts):
+    reference = repeat(make(T / 2048, 4), u0, 2048)
+    errors = []
+    for n in dts:
+        u = repeat(make(T / n, order), u0, n)
+        errors.append(float(jnp.max(jnp.abs(u - reference))))
+    return np.log2(np.asarray(errors[:-1]) / np.asarray(errors[1:])), errors
+
+
+PROBLEMS = {
+    # viscous Burgers u_t + u u_x = 0.1 u_xx
+    "burgers": dict(L=2 * np.pi, N=64, T=1.0, lin=(0, 0, 0.1), nl=(0.0, -1.0, 0.0), u0=lambda x: np.sin(x)),
+    # KdV u_t + 6 u u_x + u_xxx = 0 (odd derivative: complex L)
+    "kdv": dict(
+        L=2 * np.pi, N=32, T=0.05, lin=(0, 0, 0, -1.0), nl=(0.0, -6.0, 0.0), u0=lambda x: 0.5 * np.cos(x)
+    ),
+    # Kuramoto-Sivashinsky u_t + u_xx + u_xxxx + 1/2 u_x^2 = 0
+    "ks": dict(
+        L=32.0,
+        N=64,
+        T=2.0,
+        lin=(0, 0, -1.0, 0, -1.0),
+        nl=(0.0, 0.0, -1.0),
+        u0=lambda x: np.cos(2 * np.pi * x / 32) * (1 + np.sin(2 * np.pi * x / 32)),
+    ),
+}
+
+
+@pytest.mark.parametrize("problem", PROBLEMS)
+@pytest.mark.parametrize("order", [1, 2, 3, 4])
+def test_convergence_order(x64, problem, order):
+    p = PROBLEMS[problem]
+    nonlinear = GeneralNonlinear(p["nl"], num_spatial_dims=1, domain_extent=p["L"], num_points=p["N"])
+
+    def make(dt, o):
+        return stepper(1, p["L"], p["N"], dt, p["lin"], nonlinear, order=o)
+
+    u0 = jnp.asarray(p["u0"](grid(p["N"], p["L"]))[None])
+    rates, errors = _order_estimates(make, u0, p["T"], order, [8, 16, 32, 64])
+    assert errors[-1] < errors[0]
+    # the finest pair is in the asymptotic regime; coarser pairs may still be on their way
+    assert abs(rates[-1] - order) < 0.3, (rates, errors)
+
+
+# -- invariants and exact solutions ------------------------------------------------------------
+@pytest.mark.parametrize("D", [1, 2])
+def test_conservative_convection_keeps_the_mean(x64, D):
+    N, L = 32, 1.0
+    nonlinear = Convection(-1.0, num_spatial_dims=D, domain_extent=L, num_points=N)
+    step = stepper(D, L, N, 0.01, (0, 0, 0.002), nonlinear, channels=D)
+    key = jax.random.PRNGKey(0)
+    u0 = 0.3 + jax.random.normal(key, (D,) + (N,) * D) * 0.2
+    u0 = jnp.fft.irfftn(
+        jnp.fft.rfftn(u0, axes=range(1, D + 1)) * (jnp.arange(N // 2 + 1) < 5),
+        s=(N,) * D,
+        axes=range(1, D + 1),
+    )
+    u = repeat(step, u0, 50)
+    assert jnp.all(jnp.isfinite(u))
+    np.testing.assert_allclose(
+        jnp.mean(u, axis=range(1, D + 1)), jnp.mean(u0, axis=range(1, D + 1)), atol=1e-13
+    )
+
+
+def test_viscous_burgers_matches_cole_hopf(x64):
+    """u = -2 nu phi_x / phi with phi = 1 + 0.5 exp(-nu t) cos x solves u_t + u u_x = nu u_xx."""
+    nu, N, L, T = 0.5, 64, 2 * np.pi, 1.0
+    x = grid(N, L)
+
+    def exact(t):
+        e = 0.5 * np.exp(-nu * t)
+        return 2 * nu * e * np.sin(x) / (1 + e * np.cos(x))
+
+    nonlinear = GeneralNonlinear((0.0, -1.0, 0.0), num_spatial_dims=1, domain_extent=L, num_points=N)
+    step = stepper(1, L, N, T / 200, (0, 0, nu), nonlinear, order=4)
+    u = repeat(step, jnp.asarray(exact(0.0)[None]), 200)
+    np.testing.assert_allclose(np.asarray(u[0]), exact(T), atol=1e-9)
+
+
+def test_kdv_soliton_travels_at_its_speed(x64):
+    """u = c/2 sech^2(sqrt(c)/2 (x - c t - x0)) solves u_t + 6 u u_x + u_xxx = 0."""
+    c, N, L, T = 2.0, 256, 50.0, 4.0
+    x = grid(N, L)
+
+    def exact(t):
+        shifted = (x - c * t - 15.0 + L / 2) % L - L / 2
+        return c / 2 / np.cosh(np.sqrt(c) / 2 * shifted) ** 2
+
+    nonlinear = GeneralNonlinear((0.0, -6.0, 0.0), num_spatial_dims=1, domain_extent=L, num_points=N)
+    step = stepper(1, L, N, 0.01, (0, 0, 0, -1.0), nonlinear, order=4)
+    u = np.asarray(repeat(step, jnp.asarray(exact(0.0)[None]), int(T / 0.01)))[0]
+    np.testing.assert_allclose(u, exact(T), atol=2e-4)
+    assert abs(x[np.argmax(u)] - (15.0 + c * T)) <= L / N
+
+
+def test_complex_coefficients_matter(x64):
+    """Dropping the imaginary part of the phi coefficients (the anchor's bug) breaks KdV."""
+    p = PROBLEMS["kdv"]
+    nonlinear = GeneralNonlinear(p["nl"], num_spatial_dims=1, domain_extent=p["L"], num_points=p["N"])
+    good = stepper(1, p["L"], p["N"], 0.01, p["lin"], nonlinear, order=2)
+    coefficients = {k: (v.real.astype(v.dtype) if k != "exp" else v) for k, v in good.coefficients.items()}
+    truncated = eqx.tree_at(lambda m: m.coefficients, good, coefficients)
+    u0 = jnp.asarray(p["u0"](grid(p["N"], p["L"]))[None])
+    fine = repeat(stepper(1, p["L"], p["N"], 0.0005, p["lin"], nonlinear, order=4), u0, 100)
+    error_good = float(jnp.max(jnp.abs(repeat(good, u0, 5) - fine)))
+    error_truncated = float(jnp.max(jnp.abs(repeat(truncated, u0, 5) - fine)))
+    assert error_truncated > 10 * error_good
+
+
+def test_substeps_equal_smaller_steps(x64):
+    nonlinear = GeneralNonlinear((0.0, -1.0, 0.0), num_spatial_dims=1, domain_extent=1.0, num_points=32)
+    u0 = jnp.asarray(np.sin(2 * np.pi * grid(32, 1.0))[None] * 0.1)
+    sub = stepper(1, 1.0, 32, 0.01, (0, 0, 1e-3), nonlinear, substeps=4)
+    small = stepper(1, 1.0, 32, 0.0025, (0, 0, 1e-3), nonlinear)
+    np.testing.assert_allclose(sub(u0), repeat(small, u0, 4), atol=1e-14)
+
+
+def test_stepper_survives_stop_gradient_and_vmap():
+    """The anchor's correction tasks crashed because stop_gradient turned static ints into tracers."""
+    step = stepper(1, 1.0, 16, 0.1, (0, -0.1), order=0)
+    frozen = jax.lax.stop_gradient(step)
+    u = jnp.ones((3, 1, 16))
+    assert jax.vmap(frozen)(u).shape == (3, 1, 16)
+    assert jax.grad(lambda v: jnp.sum(frozen(v) ** 2))(u[0]).shape == (1, 16)
