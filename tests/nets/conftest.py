@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import apebench_nets._plugin as nets_plugin
 import jax
 import pytest
 
+import apebench_nets._plugin as nets_plugin
 from apebench_core._registry import ENV_DISABLE_AUTOLOAD, Registry
 
 

@@ -9,6 +9,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+
 from apebench_nets import count_parameters
 from apebench_nets.lifted_stack import dilation_rates
 

@@ -6,6 +6,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+
 from apebench_nets import count_parameters
 from apebench_nets.activations import ACTIVATIONS, relu
 from apebench_nets.factories import conv
