@@ -7,22 +7,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from apebench_core.rollout import repeat
-from apebench_pde.etdrk import (
-    Convection,
-    ETDRKStepper,
-    GeneralNonlinear,
-    derivative_operator,
-    linear_operator,
-)
-
-
-@pytest.fixture
-def x64():
-    previous = jax.config.jax_enable_x64
-    jax.config.update("jax_enable_x64", True)
-    yield
-    jax.config.update("jax_enable_x64", previous)
+from apebench_pde.solver import Convection, GeneralNonlinear, repeat, semi_linear_stepper
 
 
 def grid(num_points, domain_extent):
@@ -30,15 +15,14 @@ def grid(num_points, domain_extent):
 
 
 def stepper(D, L, N, dt, coefficients, nonlinear=None, order=2, channels=1, substeps=1):
-    linear = linear_operator(derivative_operator(D, L, N), coefficients)
-    return ETDRKStepper(
-        linear,
-        nonlinear,
-        num_spatial_dims=D,
-        domain_extent=L,
-        num_points=N,
+    return semi_linear_stepper(
+        D,
+        L,
+        N,
+        dt,
         num_channels=channels,
-        dt=dt,
+        linear_coefficients=coefficients,
+        nonlinear=nonlinear,
         order=order,
         num_substeps=substeps,
     )
