@@ -83,7 +83,7 @@ def nonlinear_from_difficulties(
 
 def convection_difficulty(
     beta: float, *, num_spatial_dims: int, num_points: int, maximum_absolute: float = 1.0
-):
+) -> float:
     return beta * maximum_absolute * num_points * num_spatial_dims
 
 
