@@ -1,0 +1,230 @@
+"""Reference-solver data generation: ours (apebench_pde.solver) vs Exponax 0.1.0, side by side.
+
+    python benchmarks/bench_datagen.py [--cases ks_1d burgers_2d burgers_3d] [--seconds 3]
+    python benchmarks/bench_datagen.py --memory
+
+Throughput: a jitted, vmapped lax.scan rollout of a batch of states (float32, ETDRK2, the
+reference's defaults), counted in sample-steps per second; the same harness drives both
+solvers. Each case also reports how far the two final states are apart (relative max
+difference after the timed steps from the same initial batch) as a fidelity check.
+``--memory``: peak resident memory (ru_maxrss of a fresh subprocess) of generating a default
+2D train set, 50 samples x 51 snapshots at N = 160, for 2D Burgers.
+
+The reference runs in its own virtual environment with exponax==0.1.0 and jax==0.10.2 (the
+same jax as ours): benchmarks/.venvs/exponax if present, else benchmarks/.venvs/apebench
+(APEBench 0.1.1, which pins the same two). The script re-runs itself there with --reference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+VENVS = Path(__file__).parent / ".venvs"
+
+# name: (D, L, N, dt, linear coefficients, nonlinear kind, scale, channels, batch, steps per call)
+# KS: u_t + u_xx + u_xxxx + 1/2 |grad u|^2 = 0; Burgers: u_t + 1/2 div(u (x) u) = nu lap u.
+CASES = {
+    "ks_1d": dict(
+        D=1, L=60.0, N=160, dt=0.5, linear=(0, 0, -1.0, 0, -1.0), kind="gradnorm", scale=-1.0, C=1, B=50
+    ),
+    "burgers_2d": dict(
+        D=2, L=1.0, N=128, dt=0.01, linear=(0, 0, 3e-3), kind="convection", scale=-0.5, C=2, B=8
+    ),
+    "burgers_3d": dict(
+        D=3, L=1.0, N=32, dt=0.01, linear=(0, 0, 3e-3), kind="convection", scale=-0.5, C=3, B=8
+    ),
+    # the memory case: APEBench's default train set size in 2D
+    "burgers_2d_160": dict(
+        D=2, L=1.0, N=160, dt=0.01, linear=(0, 0, 3e-3), kind="convection", scale=-0.5, C=2, B=50
+    ),
+}
+STEPS = 50
+
+
+def reference_python() -> Path:
+    for name in ("exponax", "apebench"):
+        if (VENVS / name / "bin" / "python").exists():
+            return VENVS / name / "bin" / "python"
+    raise SystemExit(
+        "no reference venv: python -m venv benchmarks/.venvs/exponax && "
+        "benchmarks/.venvs/exponax/bin/pip install exponax==0.1.0 jax==0.10.2"
+    )
+
+
+def build_ours(case: dict):
+    from apebench_pde.solver import Convection, GeneralNonlinear, semi_linear_stepper
+
+    grid = dict(num_spatial_dims=case["D"], domain_extent=case["L"], num_points=case["N"])
+    if case["kind"] == "gradnorm":
+        nonlinear = GeneralNonlinear((0.0, 0.0, case["scale"]), **grid)
+    else:  # our signs are right-hand side: N = +b 1/2 div(u (x) u)
+        nonlinear = Convection(case["scale"], conservative=True, **grid)
+    return semi_linear_stepper(
+        case["D"],
+        case["L"],
+        case["N"],
+        case["dt"],
+        num_channels=case["C"],
+        linear_coefficients=case["linear"],
+        nonlinear=nonlinear,
+        order=2,
+    )
+
+
+def build_reference(case: dict):
+    import exponax as ex
+
+    args = (case["D"], case["L"], case["N"], case["dt"])
+    if case["kind"] == "gradnorm":
+        return ex.stepper.generic.GeneralNonlinearStepper(
+            *args,
+            linear_coefficients=case["linear"],
+            nonlinear_coefficients=(0.0, 0.0, case["scale"]),
+            order=2,
+        )
+    # Exponax's convection term carries the left-hand-side sign: N = -b 1/2 div(u (x) u)
+    return ex.stepper.generic.GeneralConvectionStepper(
+        *args, linear_coefficients=case["linear"], convection_scale=-case["scale"], conservative=True, order=2
+    )
+
+
+def initial_batch(case: dict):
+    """Smooth random fields (a few low modes), identical in both processes."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    shape = (case["B"], case["C"]) + (case["N"],) * case["D"]
+    x = np.arange(case["N"]) / case["N"]
+    field = np.zeros(shape)
+    for _ in range(4):
+        phase = rng.uniform(0, 2 * np.pi, size=shape[:2] + (1,) * case["D"])
+        modes = rng.integers(1, 4, size=case["D"])
+        argument = sum(m * x.reshape((-1,) + (1,) * (case["D"] - 1 - d)) for d, m in enumerate(modes))
+        field = field + np.sin(2 * np.pi * argument + phase) * rng.uniform(0.2, 0.5)
+    return field.astype(np.float32)
+
+
+def batched_rollout(stepper, num_steps: int):
+    import jax
+
+    def one(u0):
+        return jax.lax.scan(lambda u, _: (stepper(u), u), u0, None, length=num_steps)
+
+    return jax.jit(jax.vmap(lambda u0: one(u0)[0]))
+
+
+def measure(build, case: dict, seconds: float) -> dict:
+    import jax.numpy as jnp
+    import numpy as np
+
+    stepper = build(case)
+    u0 = jnp.asarray(initial_batch(case))
+    run = batched_rollout(stepper, STEPS)
+    start = time.perf_counter()
+    final = run(u0).block_until_ready()
+    compile_seconds = time.perf_counter() - start
+    calls, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds or calls < 2:
+        run(u0).block_until_ready()
+        calls += 1
+    elapsed = time.perf_counter() - start
+    return {
+        "sample_steps_per_second": calls * STEPS * case["B"] / elapsed,
+        "compile_seconds": compile_seconds,
+        "final": np.asarray(final).tolist(),
+    }
+
+
+def generate_train_set(build, case: dict) -> float:
+    """Generate B x (STEPS + 1) snapshots; returns seconds (memory is read by the parent)."""
+    import jax
+    import jax.numpy as jnp
+
+    stepper = build(case)
+    u0 = jnp.asarray(initial_batch(case))
+
+    def trajectory(u):
+        _, states = jax.lax.scan(lambda v, _: (stepper(v), v), u, None, length=STEPS + 1)
+        return states
+
+    start = time.perf_counter()
+    jax.jit(jax.vmap(trajectory))(u0).block_until_ready()
+    return time.perf_counter() - start
+
+
+def child(argv: list[str], reference: bool) -> dict:
+    python = str(reference_python()) if reference else sys.executable
+    flags = ["--reference"] if reference else []
+    env = dict(os.environ, JAX_PLATFORMS="cpu")
+    out = subprocess.run([python, __file__, *flags, *argv], capture_output=True, text=True, env=env)
+    if out.returncode:
+        raise SystemExit(out.stderr)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--cases", nargs="+", default=["ks_1d", "burgers_2d", "burgers_3d"], choices=CASES)
+    parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--memory", action="store_true")
+    parser.add_argument("--reference", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--worker", choices=["speed", "memory"], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    build = build_reference if args.reference else build_ours
+
+    if args.worker == "speed":
+        print(json.dumps({name: measure(build, CASES[name], args.seconds) for name in args.cases}))
+        return
+    if args.worker == "memory":
+        seconds = generate_train_set(build, CASES["burgers_2d_160"])
+        maxrss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps({"seconds": seconds, "maxrss_mib": maxrss_mib}))
+        return
+
+    import numpy as np
+
+    if args.memory:
+        case = CASES["burgers_2d_160"]
+        output_mib = case["B"] * (STEPS + 1) * case["C"] * case["N"] ** 2 * 4 / 2**20
+        print(
+            f"peak RSS generating {case['B']} x {STEPS + 1} snapshots, 2D Burgers, N={case['N']}, "
+            f"C={case['C']} (float32 output {output_mib:.0f} MiB)"
+        )
+        ours = child(["--worker", "memory"], reference=False)
+        reference = child(["--worker", "memory"], reference=True)
+        for label, r in (("ours", ours), ("exponax", reference)):
+            print(f"  {label:8s} {r['maxrss_mib']:8.0f} MiB  {r['seconds']:6.1f} s (incl. compile)")
+        print(
+            f"  ratio ours/exponax: memory {ours['maxrss_mib'] / reference['maxrss_mib']:.2f}, "
+            f"time {ours['seconds'] / reference['seconds']:.2f}"
+        )
+        return
+
+    worker = ["--worker", "speed", "--seconds", str(args.seconds), "--cases", *args.cases]
+    ours, reference = child(worker, reference=False), child(worker, reference=True)
+    print(
+        f"{'case':12s} {'ours [sample-steps/s]':>22s} {'exponax':>10s} {'ratio':>6s} "
+        f"{'compile ours/ref [s]':>21s} {'rel. max diff':>14s}"
+    )
+    for name in args.cases:
+        o, r = ours[name], reference[name]
+        a, b = np.asarray(o["final"]), np.asarray(r["final"])
+        difference = np.max(np.abs(a - b)) / np.max(np.abs(b))
+        print(
+            f"{name:12s} {o['sample_steps_per_second']:22.0f} {r['sample_steps_per_second']:10.0f} "
+            f"{o['sample_steps_per_second'] / r['sample_steps_per_second']:6.2f} "
+            f"{o['compile_seconds']:10.1f}/{r['compile_seconds']:<10.1f} {difference:14.1e}"
+        )
+
+
+if __name__ == "__main__":
+    main()
