@@ -142,8 +142,9 @@ def measure(build, case: dict, seconds: float) -> dict:
     }
 
 
-def generate_train_set(build, case: dict) -> float:
-    """Generate B x (STEPS + 1) snapshots; returns seconds (memory is read by the parent)."""
+def generate_train_set(build, case: dict, chunk_size: int = 0) -> float:
+    """Generate B x (STEPS + 1) snapshots, all samples vmapped or (chunk_size > 0) in chunks
+    via lax.map; returns seconds (memory is read by the parent)."""
     import jax
     import jax.numpy as jnp
 
@@ -154,8 +155,12 @@ def generate_train_set(build, case: dict) -> float:
         _, states = jax.lax.scan(lambda v, _: (stepper(v), v), u, None, length=STEPS + 1)
         return states
 
+    if chunk_size:
+        generate = jax.jit(lambda batch: jax.lax.map(trajectory, batch, batch_size=chunk_size))
+    else:
+        generate = jax.jit(jax.vmap(trajectory))
     start = time.perf_counter()
-    jax.jit(jax.vmap(trajectory))(u0).block_until_ready()
+    generate(u0).block_until_ready()
     return time.perf_counter() - start
 
 
@@ -176,6 +181,7 @@ def main() -> None:
     parser.add_argument("--cases", nargs="+", default=["ks_1d", "burgers_2d", "burgers_3d"], choices=CASES)
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--memory", action="store_true")
+    parser.add_argument("--chunk-size", type=int, default=0, help="--memory: also ours in sample chunks")
     parser.add_argument("--reference", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--worker", choices=["speed", "memory"], help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -185,7 +191,7 @@ def main() -> None:
         print(json.dumps({name: measure(build, CASES[name], args.seconds) for name in args.cases}))
         return
     if args.worker == "memory":
-        seconds = generate_train_set(build, CASES["burgers_2d_160"])
+        seconds = generate_train_set(build, CASES["burgers_2d_160"], args.chunk_size)
         maxrss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(json.dumps({"seconds": seconds, "maxrss_mib": maxrss_mib}))
         return
@@ -207,6 +213,14 @@ def main() -> None:
             f"  ratio ours/exponax: memory {ours['maxrss_mib'] / reference['maxrss_mib']:.2f}, "
             f"time {ours['seconds'] / reference['seconds']:.2f}"
         )
+        if args.chunk_size:
+            chunked = child(["--worker", "memory", "--chunk-size", str(args.chunk_size)], reference=False)
+            print(
+                f"  ours, lax.map in chunks of {args.chunk_size}: {chunked['maxrss_mib']:.0f} MiB "
+                f"{chunked['seconds']:.1f} s (ratio to exponax: memory "
+                f"{chunked['maxrss_mib'] / reference['maxrss_mib']:.2f}, "
+                f"time {chunked['seconds'] / reference['seconds']:.2f})"
+            )
         return
 
     worker = ["--worker", "speed", "--seconds", str(args.seconds), "--cases", *args.cases]
