@@ -63,7 +63,10 @@ class PluginInfo:
 class Registry:
     """Components of every kind, gathered lazily from the plugins on first use."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, autoload: bool | None = None) -> None:
+        """``autoload=False`` gives a hermetic registry (in-process plugins only) whatever the
+        environment says; ``None`` follows ``APEBENCH_DISABLE_PLUGIN_AUTOLOAD``."""
+        self._autoload = autoload
         self._in_process: dict[str, object] = {}
         self.reset()
 
@@ -71,6 +74,7 @@ class Registry:
     def reset(self) -> None:
         """Forget everything loaded; the next lookup loads the plugins again."""
         self._loaded = False
+        self._loaded_with: tuple[str, ...] = ()
         self._plugins: dict[str, PluginInfo] = {}
         self._specs: dict[str, list[ComponentSpec]] = {kind: [] for kind in KINDS}
         self._index: dict[str, dict[str, list[ComponentSpec]]] = {kind: {} for kind in KINDS}
@@ -86,14 +90,27 @@ class Registry:
         self._in_process.pop(name, None)
         self.reset()
 
+    @staticmethod
+    def _switches() -> tuple[str, ...]:
+        return tuple(
+            os.environ.get(name, "") for name in (ENV_STRICT, ENV_DISABLE_AUTOLOAD, ENV_BLOCK, ENV_ONLY)
+        )
+
     def _ensure_loaded(self) -> None:
-        if self._loaded:
+        switches = self._switches()
+        if self._loaded and switches == self._loaded_with:
             return
-        self._loaded = True  # set first: a plugin that looks components up must not recurse
+        if self._loaded:  # a switch changed since loading (e.g. in a test): load afresh
+            self.reset()
+        self._loaded, self._loaded_with = (
+            True,
+            switches,
+        )  # first: a plugin looking components up must not recurse
         manager = pluggy.PluginManager(PROJECT)
         manager.add_hookspecs(ApebenchSpecs)
         strict = _env_flag(ENV_STRICT)
-        if not _env_flag(ENV_DISABLE_AUTOLOAD):
+        autoload = not _env_flag(ENV_DISABLE_AUTOLOAD) if self._autoload is None else self._autoload
+        if autoload:
             self._load_entry_points(manager, strict)
         for name, plugin in self._in_process.items():
             self._register_one(manager, name, plugin, PluginInfo(name=name, source="in-process"), strict)

@@ -144,3 +144,13 @@ def test_bundled_plugins_load_from_entry_points(monkeypatch):
         assert infos[name].status == "active"
         assert infos[name].distribution == "apebench-core"
         assert infos[name].version
+
+
+def test_changing_a_switch_reloads(monkeypatch):
+    monkeypatch.delenv("APEBENCH_DISABLE_PLUGIN_AUTOLOAD", raising=False)
+    registry = Registry()
+    assert registry.specs("trainer")
+    monkeypatch.setenv("APEBENCH_DISABLE_PLUGIN_AUTOLOAD", "1")
+    assert registry.specs("trainer") == []
+    monkeypatch.delenv("APEBENCH_DISABLE_PLUGIN_AUTOLOAD")
+    assert registry.specs("trainer")

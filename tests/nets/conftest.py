@@ -6,18 +6,15 @@ import jax
 import pytest
 
 import apebench_nets._plugin as nets_plugin
-from apebench_core._registry import ENV_DISABLE_AUTOLOAD, Registry
+from apebench_core._registry import Registry
 
 
 @pytest.fixture(scope="session")
 def registry():
     """Only this plugin, registered in process: installed plugins cannot interfere."""
-    patch = pytest.MonkeyPatch()
-    patch.setenv(ENV_DISABLE_AUTOLOAD, "1")
-    reg = Registry()
+    reg = Registry(autoload=False)
     reg.register(nets_plugin, name="nets")
-    yield reg
-    patch.undo()
+    return reg
 
 
 @pytest.fixture(scope="session")

@@ -34,12 +34,9 @@ ALL_CONFIGS = [
 @pytest.fixture(scope="module")
 def registry():
     """Only this plugin, registered in process: installed plugins cannot interfere."""
-    patch = pytest.MonkeyPatch()
-    patch.setenv(ENV_DISABLE_AUTOLOAD, "1")
-    reg = Registry()
+    reg = Registry(autoload=False)
     reg.register(pde_plugin, "pde")
-    yield reg
-    patch.undo()
+    return reg
 
 
 def build(registry, config, num_spatial_dims=1, num_points=16):
