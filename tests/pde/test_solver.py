@@ -205,3 +205,21 @@ def test_stepper_survives_stop_gradient_and_vmap():
     u = jnp.ones((3, 1, 16))
     assert jax.vmap(frozen)(u).shape == (3, 1, 16)
     assert jax.grad(lambda v: jnp.sum(frozen(v) ** 2))(u[0]).shape == (1, 16)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("D, N", [(1, 160), (2, 160), (3, 32)])
+def test_default_size_ks_stays_bounded(D, N):
+    """diff_ks at full size (gamma_2 = -1.2, gamma_4 = -15, delta_gradnorm = -6, 500 warm-up
+    steps): chaotic but bounded, no NaN; the mean stays zero (the gradient norm is mean-free)."""
+    from apebench_pde import conversions
+
+    alphas = conversions.linear_from_difficulties((0, 0, -1.2, 0, -15.0), num_spatial_dims=D, num_points=N)
+    betas = conversions.nonlinear_from_difficulties((0, 0, -6.0), num_spatial_dims=D, num_points=N)
+    nonlinear = GeneralNonlinear(betas, num_spatial_dims=D, domain_extent=1.0, num_points=N)
+    step = stepper(D, 1.0, N, 1.0, alphas, nonlinear)
+    x = np.meshgrid(*[grid(N, 1.0)] * D, indexing="ij")
+    u0 = jnp.asarray(sum(np.sin(2 * np.pi * (k + 1) * xd + k) for k, xd in enumerate(x))[None], jnp.float32)
+    u = repeat(step, u0 - u0.mean(), 500)
+    assert jnp.all(jnp.isfinite(u)) and float(jnp.max(jnp.abs(u))) < 20
+    assert abs(float(jnp.mean(u))) < 1e-4
