@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import equinox as eqx
 import jax
 import jax.numpy as jnp
 from jaxtyping import Array, Float
@@ -40,9 +41,15 @@ def generate_trajectories(
     num_warmup_steps: int,
     num_steps: int,
 ) -> Float[Array, " samples time channels *space"]:
-    """Warm up every initial condition, then roll out ``num_steps`` steps, the start included."""
+    """Warm up every initial condition, then roll out ``num_steps`` steps, the start included.
 
-    @jax.jit
+    Compiled once per stepper structure: train, test and coarse data of a scenario share it.
+    """
+    return _trajectories(stepper, initial_conditions, num_warmup_steps, num_steps)
+
+
+@eqx.filter_jit
+def _trajectories(stepper, initial_conditions, num_warmup_steps: int, num_steps: int):
     def one(u0):
         return rollout(stepper, repeat(stepper, u0, num_warmup_steps), num_steps, include_init=True)
 

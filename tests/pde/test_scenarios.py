@@ -104,3 +104,37 @@ def test_conversions_round_trip(dims):
     )
     assert conversions.normalize_gradient_norm(-1.0, domain_extent=60.0, dt=0.5) == pytest.approx(-0.5 / 3600)
     assert conversions.normalize_convection(-6.0, domain_extent=50.0, dt=0.1) == pytest.approx(-0.012)
+
+
+def _stable_pairs():
+    return [
+        pytest.param(key, dims, id=f"{key}-{dims}d")
+        for key in FAMILY_KEYS
+        for dims in SPECS[key].metadata["stable_dims"]
+    ]
+
+
+REDUCED = dict(num_train_samples=2, train_temporal_horizon=4, num_test_samples=2, test_temporal_horizon=4)
+
+
+@pytest.mark.parametrize("key, dims", _stable_pairs())
+def test_finite_data_of_documented_shape(key, dims):
+    num_points = {1: 32, 2: 16, 3: 8}[dims]
+    scene = apebench.build("scenario", key, num_spatial_dims=dims, num_points=num_points, **REDUCED)
+    warmup = min(scene.num_warmup_steps, 20)
+    scene = type(scene)(**{**scene.attribute_overrides(), "num_warmup_steps": warmup})
+    train, test = scene.get_train_data(), scene.get_test_data()
+    channels = scene.num_channels
+    assert train.shape == (2, 5, channels) + (num_points,) * dims
+    assert test.shape == (2, 5, channels) + (num_points,) * dims
+    assert np.isfinite(np.asarray(train)).all() and np.isfinite(np.asarray(test)).all()
+    assert np.isfinite(np.asarray(scene.get_test_data_coarse())).all()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("key, dims", _stable_pairs())
+def test_finite_data_at_full_size(key, dims):
+    sizes = {"num_points": 32, "num_test_samples": 10} if dims == 3 else {}
+    scene = apebench.build("scenario", key, num_spatial_dims=dims, **sizes)
+    assert np.isfinite(np.asarray(scene.get_train_data())).all()
+    assert np.isfinite(np.asarray(scene.get_test_data())).all()
