@@ -1,4 +1,4 @@
-"""Reference-solver data generation: ours (apebench_pde.solver) vs Exponax 0.1.0, side by side.
+"""Reference-solver data generation: ours (apebench_pde.etdrk) vs Exponax 0.1.0, side by side.
 
     python benchmarks/bench_datagen.py [--cases ks_1d burgers_2d burgers_3d] [--seconds 3]
     python benchmarks/bench_datagen.py --memory
@@ -59,7 +59,7 @@ def reference_python() -> Path:
 
 
 def build_ours(case: dict):
-    from apebench_pde.solver import Convection, GeneralNonlinear, semi_linear_stepper
+    from apebench_pde.etdrk import Convection, GeneralNonlinear, semi_linear_stepper
 
     grid = dict(num_spatial_dims=case["D"], domain_extent=case["L"], num_points=case["N"])
     if case["kind"] == "gradnorm":

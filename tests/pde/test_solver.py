@@ -7,7 +7,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from apebench_pde.solver import Convection, GeneralNonlinear, repeat, semi_linear_stepper
+from apebench_pde.etdrk import Convection, GeneralNonlinear, repeat, semi_linear_stepper
 
 
 def grid(num_points, domain_extent):

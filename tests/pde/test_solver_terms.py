@@ -6,7 +6,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from apebench_pde.solver import (
+from apebench_pde.etdrk import (
     Convection,
     GeneralNonlinear,
     GradientNorm,
