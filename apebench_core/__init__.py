@@ -42,6 +42,9 @@ _LAZY = {
     "melt_loss": ("apebench_core.melt", "melt_loss"),
     "melt_metrics": ("apebench_core.melt", "melt_metrics"),
     "melt_sample_rollouts": ("apebench_core.melt", "melt_sample_rollouts"),
+    "median_table": ("apebench_core.summary", "median_table"),
+    "steps_until_below": ("apebench_core.summary", "steps_until_below"),
+    "correlation_time": ("apebench_core.summary", "correlation_time"),
 }
 
 

@@ -2,7 +2,8 @@
 
 Public helpers load lazily, so importing the plugin's entry module never imports JAX:
 ``spatial_metric``, ``fourier_metric``, ``h1_metric`` (build a batch metric from an
-error kind and mode), ``steps_until_below`` (trajectory statistic, NumPy only).
+error kind and mode). Trajectory statistics
+(``steps_until_below``) live in ``apebench_core.summary``.
 """
 
 from importlib import import_module
@@ -11,7 +12,6 @@ _LAZY = {
     "spatial_metric": "spatial",
     "fourier_metric": "fourier",
     "h1_metric": "fourier",
-    "steps_until_below": "trajectory",
 }
 
 __all__ = sorted(_LAZY)

@@ -1,12 +1,11 @@
-"""steps_until_below: leading steps at or above a threshold."""
+"""steps_until_below / correlation_time: leading steps at or above a threshold."""
 
-import subprocess
-import sys
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from apebench_metrics import steps_until_below
+from apebench_core.summary import correlation_time, steps_until_below
 
 
 def test_counts_leading_steps_only():
@@ -33,11 +32,10 @@ def test_rejects_a_scalar():
         steps_until_below(0.9, 0.8)
 
 
-def test_lazy_public_api_does_not_import_jax():
-    code = (
-        "import sys, apebench_metrics\n"
-        "assert apebench_metrics.steps_until_below([1.0, 0.0], 0.5) == 1\n"
-        "assert 'jax' not in sys.modules\n"
-        "assert callable(apebench_metrics.spatial_metric)\n"
+def test_correlation_time_of_a_result_table():
+    table = pd.DataFrame(
+        {"seed": [0, 1], "mean_correlation_0001": [0.95, 0.9], "mean_correlation_0002": [0.7, 0.85]}
     )
-    subprocess.run([sys.executable, "-c", code], check=True)
+    assert list(correlation_time(table, 0.8)) == [1, 2]
+    with pytest.raises(KeyError, match="report_metrics"):
+        correlation_time(table.drop(columns=["mean_correlation_0001", "mean_correlation_0002"]))
