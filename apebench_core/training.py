@@ -166,7 +166,12 @@ def train_ensemble(
             losses.append(chunk_losses[:, steps % record_loss_every == 0])
             done = boundary
             bar.update(len(steps))
-            bar.set_postfix(loss=f"{float(np.nanmean(chunk_losses[:, -1])):.2e}")
+            last = chunk_losses[:, -1]
+            finite = last[np.isfinite(last)]
+            bar.set_postfix(
+                loss=f"{float(np.median(finite)):.2e}" if finite.size else "nan",
+                diverged=int(last.size - finite.size),
+            )
             records += run_callbacks(done)
     history = np.concatenate(losses, axis=1) if losses else np.zeros((len(shuffle_keys), 0))
     return eqx.combine(params, static), history, records

@@ -113,3 +113,39 @@ def test_bad_configs_fail_before_training(toy):
         scene(network_config="ToyStencil", train_config="sup;x", progress=False)
     with pytest.raises(apebench.UnknownComponentError, match="did you mean"):
         scene(network_config="ToyStencel", progress=False)
+
+
+def test_a_diverging_seed_is_reported_and_does_not_poison_the_others(toy):
+    scene = ToyAdvection(optim_config="adam;100;constant;3e-2")
+    table, _ = scene(network_config="ToyBroken", num_seeds=6, progress=False)
+    diverged = table["diverged"].to_numpy()
+    assert diverged.any() and not diverged.all()
+    losses = [c for c in table.columns if c.startswith(("train_loss_", "toy_nrmse_"))]
+    for row in table.itertuples():
+        alone, _ = scene(network_config="ToyBroken", start_seed=row.seed, num_seeds=1, progress=False)
+        if row.diverged:
+            assert alone["diverged"].iloc[0]
+        else:
+            np.testing.assert_allclose(
+                table.loc[row.Index, losses].to_numpy(float), alone[losses].iloc[0], rtol=1e-4
+            )
+
+
+def test_bitwise_identical_across_processes(tmp_path):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, numpy as np\n"
+        "from apebench_core.testing import registered_plugin\n"
+        "from apebench_toy import ToyAdvection, ToyPlugin\n"
+        "with registered_plugin(ToyPlugin(), 'toy'):\n"
+        "    t, _ = ToyAdvection()(network_config='ToyStencil', num_seeds=2, progress=False)\n"
+        "np.save(sys.argv[1], t.filter(regex='train_loss_|toy_nrmse_').to_numpy())\n"
+    )
+    support = str(__import__("pathlib").Path(__file__).resolve().parents[1] / "support")
+    env = dict(__import__("os").environ, PYTHONPATH=support)
+    for name in ("a.npy", "b.npy"):
+        subprocess.run([sys.executable, "-c", code, str(tmp_path / name)], check=True, env=env)
+    a, b = np.load(tmp_path / "a.npy"), np.load(tmp_path / "b.npy")
+    assert a.tobytes() == b.tobytes()

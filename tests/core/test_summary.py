@@ -1,6 +1,5 @@
 """steps_until_below / correlation_time: leading steps at or above a threshold."""
 
-
 import numpy as np
 import pandas as pd
 import pytest

@@ -59,6 +59,13 @@ def stencil(*, scale, num_spatial_dims, num_channels, num_points, key):
     return Stencil(weight=scale * jax.random.normal(key, (num_channels, num_channels, 3)))
 
 
+def sometimes_broken_stencil(*, num_spatial_dims, num_channels, num_points, key):
+    """A stencil whose initial weights are NaN for about half of the seeds (divergence tests)."""
+    init_key, coin_key = jax.random.split(key)
+    weight = 0.1 * jax.random.normal(init_key, (num_channels, num_channels, 3))
+    return Stencil(weight=jnp.where(jax.random.uniform(coin_key) < 0.5, jnp.nan, weight))
+
+
 def nrmse(prediction, reference):
     axes = tuple(range(1, prediction.ndim))
     return jnp.mean(jnp.sqrt(jnp.sum((prediction - reference) ** 2, axes) / jnp.sum(reference**2, axes)))
@@ -86,7 +93,8 @@ class ToyPlugin:
         return [
             ComponentSpec(
                 "architecture", "ToyStencil", stencil, fields=(Field("scale", "float", default=0.1),)
-            )
+            ),
+            ComponentSpec("architecture", "ToyBroken", sometimes_broken_stencil),
         ]
 
     @hookimpl
