@@ -147,43 +147,27 @@ class BaseScenario(_ScenarioBase):
             num_steps=temporal_horizon,
         )
 
+    def _split_data(self, split: str, stepper: Any) -> Any:
+        """Trajectories of the ``train`` or ``test`` protocol produced by ``stepper``."""
+        num_samples, horizon, seed = {
+            "train": (self.num_train_samples, self.train_temporal_horizon, self.train_seed),
+            "test": (self.num_test_samples, self.test_temporal_horizon, self.test_seed),
+        }[split]
+        return self.produce_data(stepper=stepper, num_samples=num_samples, temporal_horizon=horizon, seed=seed)
+
     def get_train_data(self) -> Any:
-        return self._cached(
-            "train",
-            lambda: self.produce_data(
-                stepper=self.get_ref_stepper(),
-                num_samples=self.num_train_samples,
-                temporal_horizon=self.train_temporal_horizon,
-                seed=self.train_seed,
-            ),
-        )
+        """``(num_train_samples, train_temporal_horizon + 1, channels, *space)``, generated once."""
+        return self._cached("train", lambda: self._split_data("train", self.get_ref_stepper()))
 
     def get_test_data(self) -> Any:
-        return self._cached(
-            "test",
-            lambda: self.produce_data(
-                stepper=self.get_ref_stepper(),
-                num_samples=self.num_test_samples,
-                temporal_horizon=self.test_temporal_horizon,
-                seed=self.test_seed,
-            ),
-        )
+        """``(num_test_samples, test_temporal_horizon + 1, channels, *space)``, generated once."""
+        return self._cached("test", lambda: self._split_data("test", self.get_ref_stepper()))
 
     def get_train_data_coarse(self) -> Any:
-        return self.produce_data(
-            stepper=self.get_coarse_stepper(),
-            num_samples=self.num_train_samples,
-            temporal_horizon=self.train_temporal_horizon,
-            seed=self.train_seed,
-        )
+        return self._split_data("train", self.get_coarse_stepper())
 
     def get_test_data_coarse(self) -> Any:
-        return self.produce_data(
-            stepper=self.get_coarse_stepper(),
-            num_samples=self.num_test_samples,
-            temporal_horizon=self.test_temporal_horizon,
-            seed=self.test_seed,
-        )
+        return self._split_data("test", self.get_coarse_stepper())
 
     def get_ref_sample_data(self) -> Any:
         return self.get_test_data()[: self.num_trjs_returned]

@@ -3,7 +3,7 @@ time step, and a coarse solver with every coefficient scaled by ``coarse_proport
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
@@ -80,6 +80,81 @@ class NonlinearSpectralScenario(SpectralScenario):
             "num_circle_points": self.num_circle_points,
             "circle_radius": self.circle_radius,
         }
+
+
+class CoefficientFamily:
+    """How a family states its coefficients; subclasses convert them to :class:`NormalizedTerms`."""
+
+    prefix: ClassVar[str] = ""
+
+    def to_alphas(self, linear: tuple[float, ...]) -> tuple[float, ...]:
+        return tuple(linear)
+
+    def to_convection(self, coefficient: float) -> float:
+        return coefficient
+
+    def to_nonlinear(self, coefficients: tuple[float, float, float]) -> tuple[float, float, float]:
+        return tuple(coefficients)
+
+
+class LinearScenario(SpectralScenario, CoefficientFamily):
+    """u_t = sum_j c_j d^j u, integrated exactly."""
+
+    short_name: ClassVar[str] = ""
+
+    def linear_coefficients(self) -> tuple[float, ...]:
+        raise NotImplementedError
+
+    def normalized_terms(self) -> NormalizedTerms:
+        return NormalizedTerms(alphas=self.to_alphas(self.linear_coefficients()))
+
+    def get_scenario_name(self) -> str:
+        return f"{self.num_spatial_dims}d_{self.prefix}_{self.short_name}"
+
+
+class ConvectionScenario(NonlinearSpectralScenario, CoefficientFamily):
+    """Linear terms plus multi-channel convection 1/2 div(u (x) u); channels = dimensions."""
+
+    channel_rule: ClassVar[str] = "dims"
+    conservative: bool = True
+    short_name: ClassVar[str] = ""
+
+    def linear_coefficients(self) -> tuple[float, ...]:
+        raise NotImplementedError
+
+    def convection_coefficient(self) -> float:
+        raise NotImplementedError
+
+    def normalized_terms(self) -> NormalizedTerms:
+        return NormalizedTerms(
+            alphas=self.to_alphas(self.linear_coefficients()),
+            convection=self.to_convection(self.convection_coefficient()),
+            conservative=self.conservative,
+        )
+
+    def get_scenario_name(self) -> str:
+        return f"{self.num_spatial_dims}d_{self.prefix}_{self.short_name}"
+
+
+class NonlinearScenario(NonlinearSpectralScenario, CoefficientFamily):
+    """Linear terms plus quadratic, single-channel convection and gradient-norm terms."""
+
+    short_name: ClassVar[str] = ""
+
+    def linear_coefficients(self) -> tuple[float, ...]:
+        raise NotImplementedError
+
+    def nonlinear_coefficients(self) -> tuple[float, float, float]:
+        raise NotImplementedError
+
+    def normalized_terms(self) -> NormalizedTerms:
+        return NormalizedTerms(
+            alphas=self.to_alphas(self.linear_coefficients()),
+            nonlinear=self.to_nonlinear(self.nonlinear_coefficients()),
+        )
+
+    def get_scenario_name(self) -> str:
+        return f"{self.num_spatial_dims}d_{self.prefix}_{self.short_name}"
 
 
 def active_orders(coefficients: tuple[float, ...]) -> str:

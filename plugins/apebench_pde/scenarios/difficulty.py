@@ -11,104 +11,103 @@ from __future__ import annotations
 from typing import ClassVar
 
 from ..conversions import convection_from_difficulty, linear_from_difficulties, nonlinear_from_difficulties
-from ._base import NonlinearSpectralScenario, NormalizedTerms, SpectralScenario, active_orders
+from ._base import CoefficientFamily, ConvectionScenario, LinearScenario, NonlinearScenario, active_orders
 
 
-def _alphas(scenario, gammas) -> tuple[float, ...]:
-    return linear_from_difficulties(
-        gammas, num_spatial_dims=scenario.num_spatial_dims, num_points=scenario.num_points
-    )
-
-
-class _LinearFamily(SpectralScenario):
-    """Linear scenarios: the exact exponential integrator, no nonlinearity."""
-
-    short_name: ClassVar[str] = ""
+class _Difficulties(CoefficientFamily):
+    prefix: ClassVar[str] = "diff"
 
     @property
     def gammas(self) -> tuple[float, ...]:
-        return self.linear_difficulties()
+        return self.linear_coefficients()
 
-    def linear_difficulties(self) -> tuple[float, ...]:
-        raise NotImplementedError
+    @property
+    def deltas(self) -> tuple[float, float, float]:
+        return self.nonlinear_coefficients()
 
-    def normalized_terms(self) -> NormalizedTerms:
-        return NormalizedTerms(alphas=_alphas(self, self.linear_difficulties()))
+    def _grid(self) -> dict[str, int]:
+        return {"num_spatial_dims": self.num_spatial_dims, "num_points": self.num_points}
 
-    def get_scenario_name(self) -> str:
-        return f"{self.num_spatial_dims}d_diff_{self.short_name}"
+    def to_alphas(self, linear):
+        return linear_from_difficulties(linear, **self._grid())
+
+    def to_convection(self, coefficient):
+        return convection_from_difficulty(coefficient, **self._grid())
+
+    def to_nonlinear(self, coefficients):
+        return nonlinear_from_difficulties(coefficients, **self._grid())
 
 
-class Linear(_LinearFamily):
+class Linear(_Difficulties, LinearScenario):
     gammas: tuple[float, ...] = (0.0, -4.0, 0.0, 0.0, 0.0)
 
-    def linear_difficulties(self) -> tuple[float, ...]:
+    def linear_coefficients(self):
         return tuple(self.gammas)
 
     def get_scenario_name(self) -> str:
         return f"{self.num_spatial_dims}d_diff_linear_{active_orders(self.gammas)}"
 
 
-class LinearSimple(_LinearFamily):
+class LinearSimple(_Difficulties, LinearScenario):
     linear_gamma: float = -4.0
     linear_term_order: int = 1
 
-    def linear_difficulties(self) -> tuple[float, ...]:
+    def linear_coefficients(self):
         return (0.0,) * self.linear_term_order + (self.linear_gamma,)
 
     def get_scenario_name(self) -> str:
-        return f"{self.num_spatial_dims}d_diff_linear_{active_orders(self.linear_difficulties())}"
+        return f"{self.num_spatial_dims}d_diff_linear_{active_orders(self.linear_coefficients())}"
 
 
-class Advection(_LinearFamily):
+class Advection(_Difficulties, LinearScenario):
     advection_gamma: float = -4.0
     short_name: ClassVar[str] = "adv"
 
-    def linear_difficulties(self) -> tuple[float, ...]:
+    def linear_coefficients(self):
         return (0.0, self.advection_gamma, 0.0, 0.0, 0.0)
 
 
-class Diffusion(_LinearFamily):
+class Diffusion(_Difficulties, LinearScenario):
     diffusion_gamma: float = 4.0
     short_name: ClassVar[str] = "diff"
 
-    def linear_difficulties(self) -> tuple[float, ...]:
+    def linear_coefficients(self):
         return (0.0, 0.0, self.diffusion_gamma, 0.0, 0.0)
 
 
-class AdvectionDiffusion(_LinearFamily):
+class AdvectionDiffusion(_Difficulties, LinearScenario):
     advection_gamma: float = -4.0
     diffusion_gamma: float = 4.0
     short_name: ClassVar[str] = "adv_diff"
 
-    def linear_difficulties(self) -> tuple[float, ...]:
+    def linear_coefficients(self):
         return (0.0, self.advection_gamma, self.diffusion_gamma, 0.0, 0.0)
 
 
-class Dispersion(_LinearFamily):
+class Dispersion(_Difficulties, LinearScenario):
     dispersion_gamma: float = 4.0
     short_name: ClassVar[str] = "disp"
 
-    def linear_difficulties(self) -> tuple[float, ...]:
+    def linear_coefficients(self):
         return (0.0, 0.0, 0.0, self.dispersion_gamma, 0.0)
 
 
-class HyperDiffusion(_LinearFamily):
+class HyperDiffusion(_Difficulties, LinearScenario):
     hyp_diffusion_gamma: float = -4.0
     short_name: ClassVar[str] = "hyp_diff"
 
-    def linear_difficulties(self) -> tuple[float, ...]:
+    def linear_coefficients(self):
         return (0.0, 0.0, 0.0, 0.0, self.hyp_diffusion_gamma)
 
 
-class FirstFour(_LinearFamily):
+class FirstFour(_Difficulties, LinearScenario):
     advection_gamma: float = -4.0
     diffusion_gamma: float = 4.0
     dispersion_gamma: float = 4.0
     hyp_diffusion_gamma: float = -4.0
     short_name: ClassVar[str] = "four"
 
-    def linear_difficulties(self) -> tuple[float, ...]:
+    def linear_coefficients(self):
         return (
             0.0,
             self.advection_gamma,
@@ -118,61 +117,33 @@ class FirstFour(_LinearFamily):
         )
 
 
-# -- multi-channel convection (channels = spatial dimensions) ---------------------------
-class _ConvectionFamily(NonlinearSpectralScenario):
-    channel_rule: ClassVar[str] = "dims"
-    conservative: bool = True
-    short_name: ClassVar[str] = ""
-
-    def linear_difficulties(self) -> tuple[float, ...]:
-        raise NotImplementedError
-
-    def convection_difficulty(self) -> float:
-        raise NotImplementedError
-
-    @property
-    def gammas(self) -> tuple[float, ...]:
-        return self.linear_difficulties()
-
-    def normalized_terms(self) -> NormalizedTerms:
-        beta = convection_from_difficulty(
-            self.convection_difficulty(), num_spatial_dims=self.num_spatial_dims, num_points=self.num_points
-        )
-        return NormalizedTerms(
-            alphas=_alphas(self, self.linear_difficulties()), convection=beta, conservative=self.conservative
-        )
-
-    def get_scenario_name(self) -> str:
-        return f"{self.num_spatial_dims}d_diff_{self.short_name}"
-
-
-class Convection(_ConvectionFamily):
+class Convection(_Difficulties, ConvectionScenario):
     gammas: tuple[float, ...] = (0.0, 0.0, 1.5, 0.0, 0.0)
     convection_delta: float = -1.5
 
-    def linear_difficulties(self) -> tuple[float, ...]:
+    def linear_coefficients(self):
         return tuple(self.gammas)
 
-    def convection_difficulty(self) -> float:
+    def convection_coefficient(self):
         return self.convection_delta
 
     def get_scenario_name(self) -> str:
         return f"{self.num_spatial_dims}d_diff_conv_{active_orders(self.gammas)}"
 
 
-class Burgers(_ConvectionFamily):
+class Burgers(_Difficulties, ConvectionScenario):
     convection_delta: float = -1.5
     diffusion_gamma: float = 1.5
     short_name: ClassVar[str] = "burgers"
 
-    def linear_difficulties(self) -> tuple[float, ...]:
+    def linear_coefficients(self):
         return (0.0, 0.0, self.diffusion_gamma, 0.0, 0.0)
 
-    def convection_difficulty(self) -> float:
+    def convection_coefficient(self):
         return self.convection_delta
 
 
-class KuramotoSivashinskyConservative(_ConvectionFamily):
+class KuramotoSivashinskyConservative(_Difficulties, ConvectionScenario):
     convection_delta: float = -1.0
     diffusion_gamma: float = -2.0  # negative: the instability that feeds the chaos
     hyp_diffusion_gamma: float = -18.0
@@ -186,79 +157,51 @@ class KuramotoSivashinskyConservative(_ConvectionFamily):
             raise ValueError("the conservative Kuramoto-Sivashinsky scenario is defined in 1D only")
         super().__post_init__()
 
-    def linear_difficulties(self) -> tuple[float, ...]:
+    def linear_coefficients(self):
         return (0.0, 0.0, self.diffusion_gamma, 0.0, self.hyp_diffusion_gamma)
 
-    def convection_difficulty(self) -> float:
+    def convection_coefficient(self):
         return self.convection_delta
 
 
-# -- single-channel nonlinear: quadratic, convection, gradient norm ----------------------
-class _NonlinearFamily(NonlinearSpectralScenario):
-    short_name: ClassVar[str] = ""
-
-    def linear_difficulties(self) -> tuple[float, ...]:
-        raise NotImplementedError
-
-    def nonlinear_difficulties(self) -> tuple[float, float, float]:
-        raise NotImplementedError
-
-    @property
-    def gammas(self) -> tuple[float, ...]:
-        return self.linear_difficulties()
-
-    @property
-    def deltas(self) -> tuple[float, float, float]:
-        return self.nonlinear_difficulties()
-
-    def normalized_terms(self) -> NormalizedTerms:
-        betas = nonlinear_from_difficulties(
-            self.nonlinear_difficulties(), num_spatial_dims=self.num_spatial_dims, num_points=self.num_points
-        )
-        return NormalizedTerms(alphas=_alphas(self, self.linear_difficulties()), nonlinear=betas)
-
-    def get_scenario_name(self) -> str:
-        return f"{self.num_spatial_dims}d_diff_{self.short_name}"
-
-
-class Nonlinear(_NonlinearFamily):
+class Nonlinear(_Difficulties, NonlinearScenario):
     gammas: tuple[float, ...] = (0.0, 0.0, 1.5, 0.0, 0.0)
     deltas: tuple[float, float, float] = (0.0, -1.5, 0.0)
     short_name: ClassVar[str] = "nonlin"
 
-    def linear_difficulties(self) -> tuple[float, ...]:
+    def linear_coefficients(self):
         return tuple(self.gammas)
 
-    def nonlinear_difficulties(self) -> tuple[float, float, float]:
+    def nonlinear_coefficients(self):
         return tuple(self.deltas)
 
 
-class BurgersSingleChannel(_NonlinearFamily):
+class BurgersSingleChannel(_Difficulties, NonlinearScenario):
     convection_sc_delta: float = -1.5
     diffusion_gamma: float = 1.5
     short_name: ClassVar[str] = "burgers_sc"
 
-    def linear_difficulties(self) -> tuple[float, ...]:
+    def linear_coefficients(self):
         return (0.0, 0.0, self.diffusion_gamma, 0.0, 0.0)
 
-    def nonlinear_difficulties(self) -> tuple[float, float, float]:
+    def nonlinear_coefficients(self):
         return (0.0, self.convection_sc_delta, 0.0)
 
 
-class KortewegDeVries(_NonlinearFamily):
+class KortewegDeVries(_Difficulties, NonlinearScenario):
     convection_sc_delta: float = -2.0
     dispersion_gamma: float = -14.0
     hyp_diffusion_gamma: float = -9.0
     short_name: ClassVar[str] = "kdv"
 
-    def linear_difficulties(self) -> tuple[float, ...]:
+    def linear_coefficients(self):
         return (0.0, 0.0, 0.0, self.dispersion_gamma, self.hyp_diffusion_gamma)
 
-    def nonlinear_difficulties(self) -> tuple[float, float, float]:
+    def nonlinear_coefficients(self):
         return (0.0, self.convection_sc_delta, 0.0)
 
 
-class KuramotoSivashinsky(_NonlinearFamily):
+class KuramotoSivashinsky(_Difficulties, NonlinearScenario):
     gradient_norm_delta: float = -6.0
     diffusion_gamma: float = -1.2
     hyp_diffusion_gamma: float = -15.0
@@ -267,22 +210,22 @@ class KuramotoSivashinsky(_NonlinearFamily):
     report_metrics: str = "mean_nRMSE,mean_correlation"
     short_name: ClassVar[str] = "ks"
 
-    def linear_difficulties(self) -> tuple[float, ...]:
+    def linear_coefficients(self):
         return (0.0, 0.0, self.diffusion_gamma, 0.0, self.hyp_diffusion_gamma)
 
-    def nonlinear_difficulties(self) -> tuple[float, float, float]:
+    def nonlinear_coefficients(self):
         return (0.0, 0.0, self.gradient_norm_delta)
 
 
-class FisherKPP(_NonlinearFamily):
+class FisherKPP(_Difficulties, NonlinearScenario):
     quadratic_delta: float = -0.02
     drag_gamma: float = 0.02
     diffusion_gamma: float = 0.2
     ic_config: str = "clamp;0.0;1.0;fourier;5;false;false"
     short_name: ClassVar[str] = "fisher"
 
-    def linear_difficulties(self) -> tuple[float, ...]:
+    def linear_coefficients(self):
         return (self.drag_gamma, 0.0, self.diffusion_gamma, 0.0, 0.0)
 
-    def nonlinear_difficulties(self) -> tuple[float, float, float]:
+    def nonlinear_coefficients(self):
         return (self.quadratic_delta, 0.0, 0.0)
