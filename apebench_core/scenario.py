@@ -153,7 +153,9 @@ class BaseScenario(_ScenarioBase):
             "train": (self.num_train_samples, self.train_temporal_horizon, self.train_seed),
             "test": (self.num_test_samples, self.test_temporal_horizon, self.test_seed),
         }[split]
-        return self.produce_data(stepper=stepper, num_samples=num_samples, temporal_horizon=horizon, seed=seed)
+        return self.produce_data(
+            stepper=stepper, num_samples=num_samples, temporal_horizon=horizon, seed=seed
+        )
 
     def get_train_data(self) -> Any:
         """``(num_train_samples, train_temporal_horizon + 1, channels, *space)``, generated once."""
