@@ -1,0 +1,364 @@
+"""Running a study (a list of experiment configurations) into a :class:`~apebench_core.store.ResultStore`.
+
+Sequential by default; with ``executor`` (any ``concurrent.futures.Executor``, e.g.
+``distributed.Client.get_executor()``) every experiment runs in a worker that writes
+its own files into the shared ``base_path`` and returns only a small summary.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from ._registry import get_registry
+from .errors import ApebenchError
+from .store import ResultStore, config_hash, experiment_name
+
+REQUIRED_KEYS = ("scenario", "task", "net", "train", "start_seed", "num_seeds")
+_STRING_KEYS = ("scenario", "task", "net", "train")
+#: Seconds between checks while waiting on workers (also the granularity of ``timeout``).
+POLL_SECONDS = 1.0
+
+
+class StudyError(ApebenchError):
+    """Some experiments of a study failed; the others are stored."""
+
+
+# -- configurations --------------------------------------------------------------
+def _freeze(value: Any) -> Any:
+    """Lists become tuples (TOML and JSON give lists; scenario fields such as ``vlim`` are tuples)."""
+    if isinstance(value, (list, tuple)):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+def normalize_config(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Check the required keys and types; scenario keyword overrides follow, sorted by name.
+
+    Sorting makes the ``scenario_kwargs`` column and the stored name independent of
+    the order in which a study file happens to list the overrides.
+    """
+    if not isinstance(config, Mapping):
+        raise ValueError(f"a study configuration must be a dict, got {type(config).__name__}")
+    missing = [key for key in REQUIRED_KEYS if key not in config]
+    if missing:
+        raise ValueError(f"configuration {dict(config)} lacks {', '.join(missing)}")
+    for key in _STRING_KEYS:
+        if not isinstance(config[key], str):
+            raise ValueError(f"configuration key {key!r} must be a string, got {config[key]!r}")
+    for key in ("start_seed", "num_seeds"):
+        if isinstance(config[key], bool) or not isinstance(config[key], int):
+            raise ValueError(f"configuration key {key!r} must be an integer, got {config[key]!r}")
+    if config["num_seeds"] < 1:
+        raise ValueError(f"num_seeds must be at least 1, got {config['num_seeds']}")
+    normalized = {key: config[key] for key in REQUIRED_KEYS}
+    normalized.update({key: _freeze(config[key]) for key in sorted(config) if key not in REQUIRED_KEYS})
+    return normalized
+
+
+def scenario_kwargs(config: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in config.items() if key not in REQUIRED_KEYS}
+
+
+def check_config(config: Mapping[str, Any]) -> None:
+    """Resolve scenario, task, net and train strings before any training (no JAX needed)."""
+    registry = get_registry()
+    registry.get("scenario", config["scenario"])
+    for kind, key in (("task", "task"), ("architecture", "net"), ("trainer", "train")):
+        registry.parse(kind, config[key])
+
+
+def study_hash(configs: Sequence[Mapping[str, Any]]) -> str:
+    """A stable hash of a list of configurations (used for the default base path)."""
+    return config_hash({"configs": [normalize_config(c) for c in configs]})
+
+
+# -- one experiment, in whatever process runs it ---------------------------------
+def train_experiment(config: Mapping[str, Any]) -> tuple[Any, Any]:
+    """Train and evaluate one configuration; returns (wide table, seed-stacked networks).
+
+    Like :func:`apebench_core.run.run_experiment`, but keeps the networks (not the
+    task's steppers), which is what ``scenario.load_model`` reads back.
+    """
+    from .results import wide_table
+
+    overrides = scenario_kwargs(config)
+    scene = get_registry().build("scenario", config["scenario"], **overrides)
+    raw = scene.run_raw(
+        task_config=config["task"],
+        network_config=config["net"],
+        train_config=config["train"],
+        start_seed=config["start_seed"],
+        num_seeds=config["num_seeds"],
+        remove_singleton_axis=False,
+        progress=False,
+    )
+    table = wide_table(
+        scene,
+        raw,
+        task_config=config["task"],
+        network_config=config["net"],
+        train_config=config["train"],
+        scenario_kwargs=str(overrides),
+    )
+    return table, raw.networks
+
+
+def _ensure_plugins(plugins: Mapping[str, object] | None) -> None:
+    registry = get_registry()
+    known = getattr(registry, "_in_process", {})
+    for name, plugin in (plugins or {}).items():
+        if name not in known:
+            registry.register(plugin, name)
+
+
+def run_stored_experiment(
+    config: Mapping[str, Any],
+    base_path: str,
+    overwrite: bool = False,
+    plugins: Mapping[str, object] | None = None,
+) -> dict[str, Any]:
+    """Worker entry point: train ``config`` unless already stored, write its files, return a summary.
+
+    Only plain data crosses the process boundary (an Equinox model with a JAX
+    activation does not pickle); ``plugins`` are in-process plugins of the driver.
+    """
+    _ensure_plugins(plugins)
+    store = ResultStore(base_path)
+    name = experiment_name(config)
+    if not overwrite and store.status(name).done:  # e.g. a retry after the first attempt finished
+        return {"name": name, "skipped": True, "seconds": 0.0, "pid": os.getpid()}
+    start = time.perf_counter()
+    table, networks = train_experiment(config)
+    store.write_experiment(name, config, table, networks)
+    return {
+        "name": name,
+        "skipped": False,
+        "seconds": time.perf_counter() - start,
+        "pid": os.getpid(),
+        "diverged_seeds": [int(s) for s in table.loc[table["diverged"], "seed"]],
+    }
+
+
+# -- the study -------------------------------------------------------------------
+def _worker_lost(error: BaseException) -> bool:
+    if isinstance(error, BrokenProcessPool):
+        return True
+    distributed = sys.modules.get("distributed")
+    return distributed is not None and isinstance(error, distributed.KilledWorker)
+
+
+def _check_executor(executor: Executor) -> None:
+    """Refuse fork-started worker pools once JAX is loaded (a forked XLA runtime can deadlock)."""
+    context = getattr(executor, "_mp_context", None)
+    if isinstance(executor, ProcessPoolExecutor) and context is not None and "jax" in sys.modules:
+        if context.get_start_method() != "spawn":
+            raise ValueError(
+                "ProcessPoolExecutor must spawn its workers once JAX is imported: "
+                "pass mp_context=multiprocessing.get_context('spawn')"
+            )
+
+
+def _in_process_plugins() -> dict[str, object]:
+    return dict(getattr(get_registry(), "_in_process", {}))
+
+
+def _run_on_executor(
+    pending: dict[str, dict[str, Any]],
+    base_path: Path,
+    *,
+    overwrite: bool,
+    executor: Executor,
+    retries: int,
+    timeout: float | None,
+    report: Callable[[str], None],
+) -> dict[str, BaseException]:
+    """Submit every experiment, wait with timeouts, resubmit experiments whose worker was lost."""
+    _check_executor(executor)
+    plugins = _in_process_plugins()
+    failures: dict[str, BaseException] = {}
+    attempts = dict.fromkeys(pending, 0)
+
+    def submit(name: str) -> Future:
+        return executor.submit(run_stored_experiment, pending[name], str(base_path), overwrite, plugins)
+
+    futures = {submit(name): name for name in pending}
+    last_progress = time.monotonic()
+    try:
+        while futures:
+            done, _ = wait(futures, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
+            if not done:
+                if timeout is not None and time.monotonic() - last_progress > timeout:
+                    raise TimeoutError(
+                        f"no experiment finished for {timeout:.0f} s; still running: "
+                        + ", ".join(sorted(futures.values()))
+                    )
+                continue
+            last_progress = time.monotonic()
+            for future in done:
+                name = futures.pop(future)
+                error = future.exception(timeout=0)
+                if error is None:
+                    summary = future.result(timeout=0)
+                    verb = (
+                        "found complete" if summary["skipped"] else f"trained in {summary['seconds']:.1f} s"
+                    )
+                    report(f"{name}: {verb}")
+                elif _worker_lost(error) and attempts[name] < retries:
+                    attempts[name] += 1
+                    report(
+                        f"{name}: worker lost ({type(error).__name__}), retrying ({attempts[name]}/{retries})"
+                    )
+                    futures[submit(name)] = name
+                else:
+                    report(f"{name}: failed: {type(error).__name__}: {error}")
+                    failures[name] = error
+    finally:
+        for future in futures:
+            future.cancel()
+    return failures
+
+
+def run_study(
+    configs: Sequence[Mapping[str, Any]],
+    base_path: str | os.PathLike,
+    *,
+    overwrite: bool = False,
+    executor: Executor | None = None,
+    retries: int = 2,
+    timeout: float | None = None,
+    report: Callable[[str], None] | None = print,
+) -> tuple[list[str], list[str]]:
+    """Run every configuration not yet stored under ``base_path``; returns (raw_file_list, weights_list).
+
+    Finished experiments are skipped (unless ``overwrite``); incomplete or corrupt
+    ones are reported and redone. ``executor`` runs experiments in other processes;
+    an experiment whose worker died is resubmitted up to ``retries`` times.
+    ``timeout`` bounds the seconds to wait without any experiment finishing.
+    Raises :class:`StudyError` after all others are stored if some experiments failed.
+    """
+    report = report or (lambda message: None)
+    normalized = [normalize_config(c) for c in configs]
+    for config in normalized:
+        check_config(config)
+    store = ResultStore(base_path)
+    names = [experiment_name(c) for c in normalized]
+    by_name = dict(zip(names, normalized, strict=True))
+    store.write_manifest(by_name)
+    pending: dict[str, dict[str, Any]] = {}
+    for name, config in by_name.items():
+        status = store.status(name)
+        if status.done and not overwrite:
+            report(f"{name}: skipping, already trained")
+            continue
+        if status.corrupt:
+            report(f"{name}: {status.reason}; redoing it")
+        pending[name] = config
+    if executor is None:
+        failures: dict[str, BaseException] = {}
+        for name, config in pending.items():
+            try:
+                summary = run_stored_experiment(config, str(store.base_path), overwrite)
+                report(f"{name}: trained in {summary['seconds']:.1f} s")
+            except Exception as error:  # noqa: BLE001 - one failing config must not lose the others
+                report(f"{name}: failed: {type(error).__name__}: {error}")
+                failures[name] = error
+    else:
+        failures = _run_on_executor(
+            pending,
+            store.base_path,
+            overwrite=overwrite,
+            executor=executor,
+            retries=retries,
+            timeout=timeout,
+            report=report,
+        )
+    if failures:
+        first = next(iter(failures.values()))
+        raise StudyError(
+            f"{len(failures)} of {len(names)} experiments failed ({', '.join(failures)}); "
+            f"first error: {type(first).__name__}: {first}"
+        ) from first
+    unique = list(by_name)
+    return [str(store.table_path(n)) for n in unique], [str(store.weights_path(n)) for n in unique]
+
+
+def default_base_path(configs: Sequence[Mapping[str, Any]]) -> Path:
+    """``_results_<stable hash>`` in the working directory: the same folder in every process."""
+    return Path(f"_results_{study_hash(configs)[:16]}")
+
+
+def run_study_convenience(
+    configs: Sequence[Mapping[str, Any]],
+    base_path: str | os.PathLike | None = None,
+    *,
+    overwrite: bool = False,
+    metric_name: str | list[str] = "mean_nRMSE",
+    do_metrics: bool = True,
+    do_loss: bool = False,
+    do_sample_rollouts: bool = False,
+    parse_kwargs: bool = True,
+    executor: Executor | None = None,
+) -> tuple[Any, Any, Any, list[str]]:
+    """Run the study and melt its tables (also written to ``base_path``).
+
+    Returns (metric_df, loss_df, sample_rollout_df, network_weights_list); tables not
+    requested are None.
+    """
+    from .analysis import melt_concat_from_list, read_in_kwargs
+
+    base = Path(base_path) if base_path is not None else default_base_path(configs)
+    raw_files, weights = run_study(configs, base, overwrite=overwrite, executor=executor)
+    frames = melt_concat_from_list(
+        raw_files,
+        base,
+        metric_name=metric_name,
+        do_metrics=do_metrics,
+        do_loss=do_loss,
+        do_sample_rollouts=do_sample_rollouts,
+    )
+    if parse_kwargs:
+        frames = {key: read_in_kwargs(frame) for key, frame in frames.items()}
+    return frames.get("metrics"), frames.get("loss"), frames.get("sample_rollouts"), weights
+
+
+# -- Dask ------------------------------------------------------------------------
+def xla_thread_env(threads: int) -> dict[str, str]:
+    """Environment limiting one process's XLA CPU threads (XLA reads ``PJRT_NPROC``;
+    measured: it ignores ``OMP_NUM_THREADS`` and ``--xla_cpu_multi_thread_eigen``)."""
+    return {"PJRT_NPROC": str(max(1, threads))}
+
+
+@contextmanager
+def dask_executor(*, workers: int | None = None, scheduler: str | None = None) -> Iterator[Executor]:
+    """An executor on a local Dask cluster of ``workers`` spawned single-threaded processes,
+    or on the running scheduler at ``scheduler``; the cluster is closed on exit."""
+    try:
+        import dask
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise ApebenchError("--workers/--scheduler need Dask: pip install 'apebench-core[dask]'") from None
+    if scheduler is not None:
+        with Client(scheduler, timeout=30) as client:
+            yield client.get_executor(pure=False)
+        return
+    workers = workers or 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    with dask.config.set({"distributed.worker.multiprocessing-method": "spawn"}):
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            env=xla_thread_env(cores // workers),
+            silence_logs=40,  # logging.ERROR: a lost worker is reported by the study itself
+        )
+    with cluster, Client(cluster, timeout=30) as client:
+        yield client.get_executor(pure=False)
