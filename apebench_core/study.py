@@ -346,7 +346,11 @@ def dask_executor(*, workers: int | None = None, scheduler: str | None = None) -
     except ImportError:
         raise ApebenchError("--workers/--scheduler need Dask: pip install 'apebench-core[dask]'") from None
     if scheduler is not None:
-        with Client(scheduler, timeout=30) as client:
+        try:
+            client = Client(scheduler, timeout=30)
+        except (OSError, TimeoutError) as error:
+            raise ApebenchError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from error
+        with client:
             yield client.get_executor(pure=False)
         return
     workers = workers or 1
