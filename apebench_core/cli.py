@@ -233,5 +233,7 @@ def run_command(
             click.echo(f"wrote {path}")
 
 
+from . import cli_study  # noqa: E402,F401  (registers `study` and `plot` on main)
+
 if __name__ == "__main__":  # pragma: no cover
     main()
