@@ -114,12 +114,13 @@ def study_command(
         raise click.UsageError("use --workers (local cluster) or --scheduler (existing cluster), not both")
     from .analysis import melt_concat_from_list
     from .store import read_raw
-    from .study import run_study
+    from .study import plan_study, run_study
 
     configs = load_study(study)
     if start_seed is not None:
         configs = [{**config, "start_seed": start_seed} for config in configs]
     base = base_path if base_path is not None else study.resolve().parent / "results"
+    plan_study(configs, base)  # fail on a bad config or folder before a cluster starts
     with _executor(workers, scheduler) as executor:
         raw_files, _ = run_study(
             configs, base, overwrite=overwrite, executor=executor, timeout=timeout, report=click.echo

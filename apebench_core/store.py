@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from .errors import ApebenchError
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -221,6 +223,13 @@ def write_table(table: pd.DataFrame, stem: Path) -> dict[str, Any]:
     }
 
 
+def _round_trip_floats() -> dict[str, str]:
+    """pandas 3 parses floats exactly by default (and deprecates the option); pandas 2 needs it."""
+    import pandas as pd
+
+    return {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
+
+
 def read_table(folder: Path, meta: Mapping[str, Any], *, verify: bool = True) -> pd.DataFrame:
     """Read a table written by :func:`write_table`, with its dtypes and array columns restored."""
     import numpy as np
@@ -240,7 +249,7 @@ def read_table(folder: Path, meta: Mapping[str, Any], *, verify: bool = True) ->
             dtype={c: d for c, d in dtypes.items() if not d.startswith(("float", "bool"))},
             keep_default_na=False,
             na_values={c: ["NaN"] for c in floats},
-            float_precision="round_trip",
+            **_round_trip_floats(),
         )
     scalars = scalars.astype(dtypes)
     columns = {c: scalars[c] for c in scalars.columns}
@@ -289,6 +298,17 @@ class ResultStore:
     def table_path(self, name: str) -> Path:
         return self.raw_dir / f"{name}.{table_format()}"
 
+    def prepare(self) -> None:
+        """Create the folders and prove they are writable, failing with one clear message."""
+        try:
+            for folder in (self.raw_dir, self.weights_dir):
+                folder.mkdir(parents=True, exist_ok=True)
+                atomic_write_bytes(folder / ".write-probe", b"")
+                (folder / ".write-probe").unlink()
+        except OSError as error:
+            reason = error.strerror or str(error)
+            raise ApebenchError(f"cannot write results under {self.base_path}: {reason}") from error
+
     def _own_files(self, name: str) -> list[Path]:
         """Every file (finished or temporary) that belongs to experiment ``name``."""
         found = []
@@ -323,8 +343,7 @@ class ResultStore:
         """Write table, arrays and weights, then the sidecar that makes the experiment count as done."""
         from .results import save_networks
 
-        self.raw_dir.mkdir(parents=True, exist_ok=True)
-        self.weights_dir.mkdir(parents=True, exist_ok=True)
+        self.prepare()
         self.clear(name)
         meta = write_table(table, self.raw_dir / name)
         weights = self.weights_path(name)
@@ -350,7 +369,7 @@ class ResultStore:
 
     def write_manifest(self, configs: Mapping[str, Mapping[str, Any]]) -> None:
         """Add ``{name: config}`` to ``study.json`` (earlier experiments stay listed)."""
-        self.base_path.mkdir(parents=True, exist_ok=True)
+        self.prepare()
         path = self.base_path / MANIFEST_FILE
         experiments = read_json(path).get("experiments", {}) if path.is_file() else {}
         experiments.update({name: dict(config) for name, config in configs.items()})

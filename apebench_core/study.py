@@ -226,6 +226,22 @@ def _run_on_executor(
     return failures
 
 
+def plan_study(
+    configs: Sequence[Mapping[str, Any]], base_path: str | os.PathLike
+) -> tuple[ResultStore, dict[str, dict[str, Any]]]:
+    """Validate every configuration and the results folder before anything trains; returns
+    the store and ``{name: normalized config}`` (recorded in the manifest)."""
+    if not configs:
+        raise ValueError("a study needs at least one configuration")
+    normalized = [normalize_config(c) for c in configs]
+    for config in normalized:
+        check_config(config)
+    store = ResultStore(base_path)
+    by_name = {experiment_name(c): c for c in normalized}
+    store.write_manifest(by_name)
+    return store, by_name
+
+
 def run_study(
     configs: Sequence[Mapping[str, Any]],
     base_path: str | os.PathLike,
@@ -245,13 +261,7 @@ def run_study(
     Raises :class:`StudyError` after all others are stored if some experiments failed.
     """
     report = report or (lambda message: None)
-    normalized = [normalize_config(c) for c in configs]
-    for config in normalized:
-        check_config(config)
-    store = ResultStore(base_path)
-    names = [experiment_name(c) for c in normalized]
-    by_name = dict(zip(names, normalized, strict=True))
-    store.write_manifest(by_name)
+    store, by_name = plan_study(configs, base_path)
     pending: dict[str, dict[str, Any]] = {}
     for name, config in by_name.items():
         status = store.status(name)
@@ -283,7 +293,7 @@ def run_study(
     if failures:
         first = next(iter(failures.values()))
         raise StudyError(
-            f"{len(failures)} of {len(names)} experiments failed ({', '.join(failures)}); "
+            f"{len(failures)} of {len(by_name)} experiments failed ({', '.join(failures)}); "
             f"first error: {type(first).__name__}: {first}"
         ) from first
     unique = list(by_name)

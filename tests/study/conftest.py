@@ -1,0 +1,76 @@
+"""Shared pieces of the study tests: the toy plugin, small configurations, CLI subprocesses."""
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from apebench_toy import ToyPlugin
+
+from apebench_core.testing import registered_plugin
+
+SUPPORT = Path(__file__).resolve().parents[1] / "support"
+
+
+@pytest.fixture(scope="module")
+def toy():
+    with registered_plugin(ToyPlugin(), "toy"):
+        yield
+
+
+def toy_configs(num_configs: int = 3, num_seeds: int = 1, *, slower_later: bool = True) -> list[dict]:
+    """Distinct toy experiments; later ones train longer, so a run can be interrupted between them."""
+    configs = []
+    for index in range(num_configs):
+        config = {
+            "scenario": "toy_adv",
+            "task": "predict",
+            "net": f"ToyStencil;{0.1 * (index + 1):.1f}",
+            "train": "one" if index % 2 == 0 else "sup;2",
+            "start_seed": 0,
+            "num_seeds": num_seeds,
+        }
+        if slower_later:
+            config["optim_config"] = f"adam;{300 * (index + 1)};constant;3e-2"
+        configs.append(config)
+    return configs
+
+
+def write_study_file(folder: Path, configs: list[dict], name: str = "study.py") -> Path:
+    """A study file in the seed CLI's format that registers the toy plugin when imported
+    (the driver ships in-process plugins to Dask workers)."""
+    path = folder / name
+    path.write_text(
+        textwrap.dedent(
+            f"""\
+            from apebench_toy import ToyPlugin
+
+            import apebench_core
+
+            apebench_core.get_registry().register(ToyPlugin(), "toy")
+
+            CONFIGS = {configs!r}
+            """
+        )
+    )
+    return path
+
+
+def cli_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(SUPPORT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    env["APEBENCH_NO_PROGRESS"] = "1"
+    env["APEBENCH_STRICT_PLUGINS"] = "1"
+    return env
+
+
+def cli_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "apebench_core", *args]
+
+
+def run_cli(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        cli_command(*args), cwd=cwd, env=cli_env(), capture_output=True, text=True, timeout=timeout
+    )
