@@ -1,0 +1,121 @@
+"""2D incompressible Navier-Stokes in vorticity form, optionally with Kolmogorov forcing.
+
+    w_t + (u . grad) w = nu lap w + lambda w + f,   u = (d_1 psi, -d_0 psi),   -lap psi = w,
+
+on [0, L)^2 (axes x_0, x_1 are the last two array axes). The velocity has curl
+d_0 u_1 - d_1 u_0 = w and is divergence-free by construction. The linear part (viscosity and
+drag lambda, taken literally: Exponax 0.1.0 applies its ``drag`` twice in 2D) is integrated
+exactly; advection and forcing form the nonlinear part.
+
+Exponax 0.1.0 solves lap psi = w instead, i.e. it evolves -w: its state from -w0 is minus ours
+from w0 when its forcing is -f and its drag lambda / 2 (checked in the datagen benchmark).
+"""
+
+from __future__ import annotations
+
+import equinox as eqx
+import jax.numpy as jnp
+import numpy as np
+from jaxtyping import Array, Complex, Float
+
+from .linear import laplacian, linear_operator
+from .nonlinear import NonlinearTerm
+from .spectral import derivative_operator
+from .stepper import ETDRKStepper
+
+
+def inverse_negative_laplacian(derivative: np.ndarray) -> np.ndarray:
+    """1 / |k|^2 with the mean mode set to 0: psi_hat = this * w_hat solves -lap psi = w."""
+    minus_lap = -laplacian(derivative).real
+    return np.where(minus_lap == 0, 0.0, 1.0 / np.where(minus_lap == 0, 1.0, minus_lap))
+
+
+def velocity_from_vorticity(
+    w_hat: Complex[Array, " 1 *modes"], derivative: Complex[Array, " 2 *modes"]
+) -> Complex[Array, " 2 *modes"]:
+    """u_hat = (i k_1, -i k_0) psi_hat, the divergence-free velocity whose curl is w."""
+    psi_hat = jnp.asarray(inverse_negative_laplacian(np.asarray(derivative))) * w_hat[0]
+    return jnp.stack([derivative[1] * psi_hat, -derivative[0] * psi_hat])
+
+
+def kolmogorov_forcing(
+    domain_extent: float, num_points: int, *, injection_mode: int, injection_scale: float
+) -> np.ndarray:
+    """Vorticity forcing gamma k (2 pi / L) cos(k 2 pi x_1 / L), shape ``(1, N, N)``.
+
+    It is the curl of the body force (-gamma sin(k 2 pi x_1 / L), 0): shear along x_1 driving
+    the x_0 velocity. The 2 pi / L factor makes the forcing independent of units; Exponax
+    0.1.0 omits it (equal for the default L = 2 pi).
+    """
+    wavenumber = 2 * np.pi * injection_mode / domain_extent
+    x1 = np.arange(num_points) * domain_extent / num_points
+    field = injection_scale * wavenumber * np.cos(wavenumber * x1)
+    return np.broadcast_to(field[None, None, :], (1, num_points, num_points)).copy()
+
+
+class VorticityConvection(NonlinearTerm):
+    """-b (u . grad) w + f for the scalar vorticity w (one channel, 2D only)."""
+
+    inverse_laplacian: Float[Array, " *modes"]
+    forcing_hat: Complex[Array, " 1 *modes"] | None
+    scale: float = eqx.field(static=True)
+
+    def __init__(
+        self,
+        *,
+        domain_extent: float,
+        num_points: int,
+        scale: float = 1.0,
+        forcing: np.ndarray | None = None,
+        dealiasing_fraction: float = 2 / 3,
+    ):
+        super().__init__(2, domain_extent, num_points, dealiasing_fraction)
+        self.inverse_laplacian = jnp.asarray(inverse_negative_laplacian(np.asarray(self.derivative))[0])
+        self.forcing_hat = None if forcing is None else jnp.asarray(np.fft.rfftn(forcing, axes=(-2, -1)))
+        self.scale = float(scale)
+
+    def __call__(self, w_hat: Complex[Array, " 1 *modes"]) -> Complex[Array, " 1 *modes"]:
+        psi_hat = self.inverse_laplacian * w_hat[0]
+        d0, d1 = self.derivative[0], self.derivative[1]
+        u0, u1, w0, w1 = self.to_space(jnp.stack([d1 * psi_hat, -d0 * psi_hat, d0 * w_hat[0], d1 * w_hat[0]]))
+        result = -self.scale * self.to_fourier(u0 * w0 + u1 * w1)[None]
+        return result if self.forcing_hat is None else result + self.forcing_hat
+
+
+def vorticity_stepper(
+    domain_extent: float,
+    num_points: int,
+    dt: float,
+    *,
+    diffusivity: float,
+    drag: float = 0.0,
+    convection_scale: float = 1.0,
+    forcing: np.ndarray | None = None,
+    order: int = 2,
+    num_substeps: int = 1,
+    dealiasing_fraction: float = 2 / 3,
+    num_circle_points: int = 16,
+    circle_radius: float = 1.0,
+) -> ETDRKStepper:
+    """One step ``dt`` of 2D Navier-Stokes in vorticity form (see the module docstring)."""
+    linear = linear_operator(derivative_operator(2, domain_extent, num_points), (drag, 0.0, diffusivity))
+    nonlinear = VorticityConvection(
+        domain_extent=domain_extent,
+        num_points=num_points,
+        scale=convection_scale,
+        forcing=forcing,
+        dealiasing_fraction=dealiasing_fraction,
+    )
+    return ETDRKStepper(
+        linear,
+        nonlinear,
+        num_spatial_dims=2,
+        domain_extent=domain_extent,
+        num_points=num_points,
+        num_channels=1,
+        dt=dt,
+        order=order,
+        num_substeps=num_substeps,
+        num_circle_points=num_circle_points,
+        circle_radius=circle_radius,
+    )
