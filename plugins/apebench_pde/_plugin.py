@@ -4,6 +4,7 @@ from apebench_core import hookimpl
 
 from ._catalogue_ics import IC_SPECS
 from ._catalogue_scenarios import SCENARIO_SPECS
+from ._catalogue_suites import SUITE_SPECS
 
 
 @hookimpl
@@ -14,3 +15,8 @@ def apebench_initial_conditions():
 @hookimpl
 def apebench_scenarios():
     return SCENARIO_SPECS
+
+
+@hookimpl
+def apebench_suites():
+    return SUITE_SPECS
