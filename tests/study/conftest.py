@@ -20,7 +20,7 @@ def toy():
         yield
 
 
-def toy_configs(num_configs: int = 3, num_seeds: int = 1, *, slower_later: bool = True) -> list[dict]:
+def make_toy_configs(num_configs: int = 3, num_seeds: int = 1, *, slower_later: bool = True) -> list[dict]:
     """Distinct toy experiments; later ones train longer, so a run can be interrupted between them."""
     configs = []
     for index in range(num_configs):
@@ -38,7 +38,7 @@ def toy_configs(num_configs: int = 3, num_seeds: int = 1, *, slower_later: bool 
     return configs
 
 
-def write_study_file(folder: Path, configs: list[dict], name: str = "study.py") -> Path:
+def make_study_file(folder: Path, configs: list[dict], name: str = "study.py") -> Path:
     """A study file in the seed CLI's format that registers the toy plugin when imported
     (the driver ships in-process plugins to Dask workers)."""
     path = folder / name
@@ -74,3 +74,19 @@ def run_cli(*args: str, cwd: Path, timeout: float = 300) -> subprocess.Completed
     return subprocess.run(
         cli_command(*args), cwd=cwd, env=cli_env(), capture_output=True, text=True, timeout=timeout
     )
+
+
+# Helpers as fixtures: with --import-mode=importlib test modules cannot import conftest.
+@pytest.fixture(scope="session")
+def toy_configs():
+    return make_toy_configs
+
+
+@pytest.fixture(scope="session")
+def write_study_file():
+    return make_study_file
+
+
+@pytest.fixture(scope="session")
+def cli():
+    return run_cli

@@ -1,0 +1,165 @@
+"""run_study / run_study_convenience on the toy plugin: storing, skipping, redoing, failing cleanly."""
+
+import json
+import multiprocessing
+import os
+import subprocess
+import sys
+from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
+import pandas as pd
+import pytest
+from apebench_toy import ToyAdvection
+
+from apebench_core import UnknownComponentError
+from apebench_core.store import ResultStore, read_raw
+from apebench_core.study import StudyError, default_base_path, run_study, run_study_convenience
+
+
+@pytest.fixture(scope="module")
+def study(toy, tmp_path_factory, toy_configs):
+    """Two toy experiments stored once; tests needing their own copy use ``fresh_study``."""
+    base = tmp_path_factory.mktemp("study")
+    configs = toy_configs(2, num_seeds=2, slower_later=False)
+    lines: list[str] = []
+    raw_files, weights = run_study(configs, base, report=lines.append)
+    return base, configs, raw_files, weights, lines
+
+
+def checksums(base):
+    return {p.name: json.loads(p.read_text())["files"] for p in sorted((base / "raw").glob("*.json"))}
+
+
+def test_layout_and_tables(study):
+    base, configs, raw_files, weights, lines = study
+    assert len(raw_files) == len(weights) == 2
+    assert all("trained in" in line for line in lines)
+    manifest = json.loads((base / "study.json").read_text())["experiments"]
+    assert sorted(manifest) == sorted(p.split("/")[-1].split(".")[0] for p in raw_files)
+    table = read_raw(raw_files[0])
+    assert list(table.columns[:6]) == ["scenario", "task", "train", "net", "seed", "scenario_kwargs"]
+    assert list(table["seed"]) == [0, 1]
+    assert table["toy_nrmse_0001"].dtype == np.float32
+    assert table["sample_rollout_000"].iloc[1].shape == (11, 1, 16)
+    assert not any(c.startswith("aux_") for c in table.columns)
+
+
+def test_table_equals_the_single_experiment_api(study, toy):
+    base, configs, raw_files, *_ = study
+    expected, _ = ToyAdvection()(
+        network_config=configs[0]["net"], train_config="one", num_seeds=2, progress=False
+    )
+    stored = read_raw(raw_files[0])
+    rollout = "sample_rollout_000"
+    pd.testing.assert_frame_equal(stored.drop(columns=rollout), expected.drop(columns=rollout))
+    np.testing.assert_array_equal(np.stack(stored[rollout]), np.stack(expected[rollout]))
+
+
+def test_weights_load_with_the_scenario(study):
+    base, configs, raw_files, weights, _ = study
+    steppers = ToyAdvection().load_model(weights[0], num_seeds=2, network_config=configs[0]["net"])
+    shifted = np.asarray(steppers.weight)[:, 0, 0]  # the stencil learns the one-cell shift
+    np.testing.assert_allclose(shifted, np.tile([1.0, 0.0, 0.0], (2, 1)), atol=0.05)
+
+
+def test_rerun_skips_finished_experiments_without_touching_them(study):
+    base, configs, raw_files, _, _ = study
+    before = {p: p.stat().st_mtime_ns for p in base.rglob("*") if p.is_file() and p.parent.name == "raw"}
+    lines: list[str] = []
+    again, _ = run_study(list(reversed(configs)), base, report=lines.append)
+    assert sorted(again) == sorted(raw_files)
+    assert len(lines) == 2 and all("skipping, already trained" in line for line in lines)
+    assert {p: p.stat().st_mtime_ns for p in before} == before
+
+
+def test_corrupt_and_partial_experiments_are_reported_and_redone(toy, tmp_path, toy_configs):
+    configs = toy_configs(3, slower_later=False)
+    run_study(configs, tmp_path, report=None)
+    reference = checksums(tmp_path)
+    store = ResultStore(tmp_path)
+    names = list(store.manifest())
+    table = store.table_path(names[0])
+    table.write_bytes(table.read_bytes()[:-10])  # truncated table
+    store.sidecar_path(names[1]).unlink()  # killed before the completion record was written
+    (tmp_path / "raw" / f".{names[1]}.csv.1234abcd.tmp").write_text("half")  # a dead writer's leftover
+    lines: list[str] = []
+    run_study(configs, tmp_path, report=lines.append)
+    assert any(names[0] in line and "corrupt" in line for line in lines)
+    assert any(names[1] in line and "incomplete" in line for line in lines)
+    assert sum("trained in" in line for line in lines) == 2
+    assert checksums(tmp_path) == reference  # redone experiments give identical files
+    assert not list(tmp_path.rglob("*.tmp"))  # leftovers of a redone experiment are removed
+
+
+def test_overwrite_retrains(study, tmp_path):
+    base, configs, *_ = study
+    lines: list[str] = []
+    run_study(configs[:1], tmp_path, report=None)
+    run_study(configs[:1], tmp_path, overwrite=True, report=lines.append)
+    assert len(lines) == 1 and "trained in" in lines[0]
+
+
+def test_bad_configurations_fail_before_training(toy, tmp_path, toy_configs):
+    good = toy_configs(1)[0]
+    with pytest.raises(UnknownComponentError, match="toy_adw"):
+        run_study([good, {**good, "scenario": "toy_adw"}], tmp_path, report=None)
+    with pytest.raises(ValueError, match="lacks num_seeds"):
+        run_study([{k: v for k, v in good.items() if k != "num_seeds"}], tmp_path, report=None)
+    with pytest.raises(ValueError, match="must be an integer"):
+        run_study([{**good, "start_seed": "0"}], tmp_path, report=None)
+    assert not list(tmp_path.rglob("*.json")) or not list((tmp_path / "raw").glob("*.json"))
+
+
+def test_one_failing_experiment_does_not_lose_the_others(toy, tmp_path, toy_configs):
+    good = toy_configs(1)[0]
+    bad = {**good, "no_such_field": 3}  # passes the registry checks, fails when the scenario is built
+    with pytest.raises(StudyError, match="1 of 2 experiments failed") as error:
+        run_study([bad, good], tmp_path, report=None)
+    assert "no_such_field" in str(error.value)
+    assert len(list((tmp_path / "raw").glob("*.json"))) == 1
+
+
+def test_convenience_returns_melted_tables_and_parsed_kwargs(toy, tmp_path, toy_configs):
+    configs = [{**c, "num_train_samples": 4} for c in toy_configs(2, slower_later=False)]
+    metrics, loss, rollouts, weights = run_study_convenience(
+        configs, tmp_path, metric_name="toy_nrmse", do_loss=True, do_sample_rollouts=True
+    )
+    assert len(weights) == 2
+    assert set(metrics.columns) >= {"time_step", "toy_nrmse", "num_train_samples"}
+    assert set(metrics["num_train_samples"]) == {4}
+    assert len(metrics) == 2 * 10 and len(loss) == 2 * 6
+    assert rollouts["sample_rollout"].iloc[0].shape == (11, 1, 16)
+    assert sorted(p.name for p in tmp_path.glob("*.*")) == [
+        "melted.json",
+        "metrics.csv",
+        "sample_rollout.arrays.npz",
+        "sample_rollout.csv",
+        "study.json",
+        "train_loss.csv",
+    ]
+
+
+def test_default_base_path_is_the_same_in_every_process(toy, toy_configs):
+    """Finding 8: the seed named the folder with Python's salted hash, so caching never hit."""
+    configs = toy_configs(2)
+    code = (
+        "import json, sys; from apebench_core.study import default_base_path;"
+        "print(default_base_path(json.loads(sys.argv[1])))"
+    )
+    for hash_seed in ("1", "2"):
+        out = subprocess.run(
+            [sys.executable, "-c", code, json.dumps(configs)],
+            env={**os.environ, "PYTHONHASHSEED": hash_seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert out.stdout.strip() == str(default_base_path(configs))
+    assert default_base_path(configs) != default_base_path(configs[:1])
+
+
+def test_forked_process_pools_are_refused_once_jax_is_loaded(toy, tmp_path, toy_configs):
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        with pytest.raises(ValueError, match="spawn"):
+            run_study(toy_configs(1), tmp_path, executor=pool, report=None)
