@@ -124,11 +124,13 @@ def run_stored_experiment(
     base_path: str,
     overwrite: bool = False,
     plugins: Mapping[str, object] | None = None,
+    attempt: int = 0,
 ) -> dict[str, Any]:
     """Worker entry point: train ``config`` unless already stored, write its files, return a summary.
 
     Only plain data crosses the process boundary (an Equinox model with a JAX
     activation does not pickle); ``plugins`` are in-process plugins of the driver.
+    ``attempt`` only makes a retry a new task (Dask names ``pure`` tasks by their arguments).
     """
     _ensure_plugins(plugins)
     store = ResultStore(base_path)
@@ -187,7 +189,9 @@ def _run_on_executor(
     attempts = dict.fromkeys(pending, 0)
 
     def submit(name: str) -> Future:
-        return executor.submit(run_stored_experiment, pending[name], str(base_path), overwrite, plugins)
+        return executor.submit(
+            run_stored_experiment, pending[name], str(base_path), overwrite, plugins, attempts[name]
+        )
 
     futures = {submit(name): name for name in pending}
     last_progress = time.monotonic()
