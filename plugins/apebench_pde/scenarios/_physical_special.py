@@ -24,6 +24,9 @@ class PhysicalScenario(BaseScenario):
     coarse_proportion: float = 0.5
 
     short_name: ClassVar[str] = ""
+    #: Dimensions the PDE is defined in; a scenario restricted to 2D/3D defaults to its first
+    #: allowed dimension, so that ``type(scene)()`` (the defaults behind ``scenario_kwargs``)
+    #: can be built at all. The anchor defaulted to 1D and raised.
     allowed_dims: ClassVar[tuple[int, ...]] = (1, 2, 3)
 
     def __post_init__(self) -> None:
@@ -148,6 +151,7 @@ class SwiftHohenberg(_Integrator):
     polynomial_coefficients: tuple[float, ...] = (0.0, 0.0, 1.0, -1.0)
     short_name: ClassVar[str] = "sh"
     allowed_dims: ClassVar[tuple[int, ...]] = (2, 3)
+    num_spatial_dims: int = 2
 
     def build_stepper(self, dt: float) -> Any:
         from ..etdrk.reaction import swift_hohenberg_stepper
@@ -175,6 +179,7 @@ class _GrayScottBase(_Integrator):
     ic_config: str = "gaussian_blobs;1;false"
     channel_rule: ClassVar[int] = 2
     allowed_dims: ClassVar[tuple[int, ...]] = (2, 3)
+    num_spatial_dims: int = 2
 
     def feed_and_kill(self) -> tuple[float, float]:
         raise NotImplementedError
@@ -282,6 +287,7 @@ class GrayScottType(_GrayScottBase):
 class _Vorticity(_Integrator):
     diffusivity: float = 1e-4
     allowed_dims: ClassVar[tuple[int, ...]] = (2,)
+    num_spatial_dims: int = 2
 
     def forcing(self) -> np.ndarray | None:
         return None
@@ -386,6 +392,7 @@ class UnbalancedAdvection(PhysicalScenario):
     advection_coef_vector: tuple[float, ...] = (0.01, -0.04, 0.005)
     short_name: ClassVar[str] = "unbal_adv"
     allowed_dims: ClassVar[tuple[int, ...]] = (2, 3)
+    num_spatial_dims: int = 3
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -404,6 +411,7 @@ class DiagonalDiffusion(PhysicalScenario):
     diffusion_coef_vector: tuple[float, ...] = (0.001, 0.002)
     short_name: ClassVar[str] = "diag_diff"
     allowed_dims: ClassVar[tuple[int, ...]] = (2, 3)
+    num_spatial_dims: int = 2
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -423,6 +431,7 @@ class AnisotropicDiffusion(PhysicalScenario):
     diffusion_coef_matrix: tuple[tuple[float, ...], ...] = ((0.001, 0.0005), (0.0005, 0.002))
     short_name: ClassVar[str] = "aniso_diff"
     allowed_dims: ClassVar[tuple[int, ...]] = (2, 3)
+    num_spatial_dims: int = 2
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -452,6 +461,7 @@ class SpatiallyMixedDispersion(PhysicalScenario):
     dispersion_coef: float = 2.5e-4
     short_name: ClassVar[str] = "mix_disp"
     allowed_dims: ClassVar[tuple[int, ...]] = (2, 3)
+    num_spatial_dims: int = 2
 
     def build_stepper(self, dt: float) -> Any:
         from ..etdrk import gradient_inner_product, laplacian
@@ -468,6 +478,7 @@ class SpatiallyMixedHyperDiffusion(PhysicalScenario):
     hyp_diffusion_coef: float = -7.5e-5
     short_name: ClassVar[str] = "mix_hyp"
     allowed_dims: ClassVar[tuple[int, ...]] = (2, 3)
+    num_spatial_dims: int = 2
 
     def build_stepper(self, dt: float) -> Any:
         from ..etdrk import laplacian
