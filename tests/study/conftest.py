@@ -90,3 +90,20 @@ def write_study_file():
 @pytest.fixture(scope="session")
 def cli():
     return run_cli
+
+
+@pytest.fixture(scope="session")
+def cli_popen():
+    """Start the CLI in its own process group (so a kill reaches its Dask workers too)."""
+
+    def popen(*args: str, cwd: Path) -> subprocess.Popen:
+        return subprocess.Popen(
+            cli_command(*args),
+            cwd=cwd,
+            env=cli_env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+
+    return popen
