@@ -67,8 +67,9 @@ class LaplacianOfCube(NonlinearTerm):
 
 
 def _stepper(
-    linear, nonlinear, *, num_spatial_dims, domain_extent, num_points, num_channels=1, dt, **options
+    linear, nonlinear, *, num_spatial_dims, domain_extent, num_points, num_channels=1, dt, order=2, **options
 ):
+    """ETDRK2 unless told otherwise; ``options`` are num_substeps and the contour settings."""
     return ETDRKStepper(
         linear,
         nonlinear,
@@ -77,6 +78,7 @@ def _stepper(
         num_points=num_points,
         num_channels=num_channels,
         dt=dt,
+        order=order,
         **options,
     )
 

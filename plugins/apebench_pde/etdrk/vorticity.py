@@ -34,7 +34,7 @@ def velocity_from_vorticity(
     w_hat: Complex[Array, " 1 *modes"], derivative: Complex[Array, " 2 *modes"]
 ) -> Complex[Array, " 2 *modes"]:
     """u_hat = (i k_1, -i k_0) psi_hat, the divergence-free velocity whose curl is w."""
-    psi_hat = jnp.asarray(inverse_negative_laplacian(np.asarray(derivative))) * w_hat[0]
+    psi_hat = jnp.asarray(inverse_negative_laplacian(np.asarray(derivative))[0]) * w_hat[0]
     return jnp.stack([derivative[1] * psi_hat, -derivative[0] * psi_hat])
 
 
