@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -83,14 +84,19 @@ def study_toml(steps: int) -> str:
     return "\n".join(tables)
 
 
-def timed_study(study: Path, base: Path, workers: int | None) -> float:
+def timed_study(study: Path, base: Path, workers: int | None) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of the command and its reaped descendants, i.e. the workers)."""
     command = [sys.executable, "-m", "apebench_core", "study", str(study), "--base-path", str(base)]
     if workers:
         command += ["--workers", str(workers)]
     env = {**os.environ, "APEBENCH_NO_PROGRESS": "1"}
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(command, env=env, check=True, capture_output=True, text=True)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
+    return wall, cpu
 
 
 def thread_probe() -> None:
@@ -131,9 +137,9 @@ def main() -> None:
             modes = [None, args.workers] if repeat % 2 == 0 else [args.workers, None]
             for workers in modes:
                 label = f"{workers} workers" if workers else "sequential"
-                seconds = timed_study(study, Path(folder) / f"results_{label}_{repeat}", workers)
+                seconds, cpu = timed_study(study, Path(folder) / f"results_{label}_{repeat}", workers)
                 times[label].append(seconds)
-                print(f"{label}: {seconds:.1f} s")
+                print(f"{label}: {seconds:.1f} s wall, {cpu:.1f} s CPU, load {os.getloadavg()[0]:.2f}")
     sequential = statistics.median(times["sequential"])
     parallel = statistics.median(times[f"{args.workers} workers"])
     print(f"load average after: {os.getloadavg()[0]:.2f}")
