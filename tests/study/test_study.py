@@ -13,7 +13,7 @@ import pytest
 from apebench_toy import ToyAdvection
 
 from apebench_core import UnknownComponentError
-from apebench_core.store import ResultStore, read_raw
+from apebench_core.store import ResultStore, read_raw, table_format
 from apebench_core.study import StudyError, default_base_path, run_study, run_study_convenience
 
 
@@ -130,14 +130,17 @@ def test_convenience_returns_melted_tables_and_parsed_kwargs(toy, tmp_path, toy_
     assert set(metrics["num_train_samples"]) == {4}
     assert len(metrics) == 2 * 10 and len(loss) == 2 * 6
     assert rollouts["sample_rollout"].iloc[0].shape == (11, 1, 16)
-    assert sorted(p.name for p in tmp_path.glob("*.*")) == [
-        "melted.json",
-        "metrics.csv",
-        "sample_rollout.arrays.npz",
-        "sample_rollout.csv",
-        "study.json",
-        "train_loss.csv",
-    ]
+    fmt = table_format()
+    assert sorted(p.name for p in tmp_path.glob("*.*")) == sorted(
+        [
+            "melted.json",
+            f"metrics.{fmt}",
+            "sample_rollout.arrays.npz",
+            f"sample_rollout.{fmt}",
+            "study.json",
+            f"train_loss.{fmt}",
+        ]
+    )
 
 
 def test_default_base_path_is_the_same_in_every_process(toy, toy_configs):
