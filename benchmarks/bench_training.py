@@ -3,9 +3,10 @@
     python benchmarks/bench_training.py [--short 200 --long 600] [--quality-steps 2000]
 
 Seconds per update step are measured by difference of two run lengths (``--short`` and
-``--long`` update steps, each in a fresh process), so compilation, data generation and
-evaluation cancel. Both sides train 2 seeds of ``diff_adv`` (1D advection, defaults of the
-inventory) with the same nets and methodologies. APEBench runs in its own virtual
+``--long`` update steps, run back to back in one process per side, after a warm-up run,
+median over ``--repeats`` pairs), so compilation, data generation and evaluation cancel.
+Both sides train 2 seeds of ``diff_adv`` (1D advection, defaults of the inventory) with the
+same nets and methodologies. APEBench runs in its own virtual
 environment (created on first use under benchmarks/.venvs/apebench with
 ``pip install apebench==0.1.1 jax==0.10.2``). With ``--quality-steps N`` both sides also train
 N steps with the default warmup-cosine schedule and report the median nRMSE over seeds at
@@ -24,27 +25,52 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 APEBENCH_PYTHON = HERE / ".venvs" / "apebench" / "bin" / "python"
+SIDES = ("apebench", "ours")
 NETS = ["Conv;26;10;relu", "FNO;12;8;4;gelu", "Res;26;8;relu"]
 TRAINS = ["one", "sup;5"]
 
 WORKER = textwrap.dedent(
     """
-    import json, sys, time
-    side, net, train, steps, schedule = sys.argv[1:6]
-    optim = f"adam;{steps};{schedule}"
+    import json, statistics, sys, time
+    side, net, train, short, long, repeats = sys.argv[1:7]
+    short, long, repeats = int(short), int(long), int(repeats)
     if side == "ours":
         import apebench_core as apebench
-        scene = apebench.scenarios.difficulty.Advection(optim_config=optim)
         kwargs = dict(progress=False)
     else:
         import apebench
-        scene = apebench.scenarios.difficulty.Advection(optim_config=optim)
         kwargs = {}
-    start = time.perf_counter()
+
+    def seconds(steps):
+        scene = apebench.scenarios.difficulty.Advection(optim_config=f"adam;{steps};constant;1e-3")
+        wall, cpu = time.perf_counter(), time.process_time()
+        scene(task_config="predict", network_config=net, train_config=train, num_seeds=2, **kwargs)
+        return time.perf_counter() - wall, time.process_time() - cpu
+
+    seconds(short)  # warm-up: imports, caches
+    wall, cpu = [], []
+    for _ in range(repeats):  # back to back, so slow drifts of the machine's load cancel
+        a, b = seconds(short), seconds(long)
+        wall.append((b[0] - a[0]) / (long - short))
+        cpu.append((b[1] - a[1]) / (long - short))
+    print(json.dumps({"wall": statistics.median(wall), "cpu": statistics.median(cpu)}))
+    """
+)
+
+QUALITY = textwrap.dedent(
+    """
+    import json, sys
+    side, net, train, steps = sys.argv[1:5]
+    optim = f"adam;{steps};warmup_cosine;0.0;1e-3;{int(steps) // 5}"
+    if side == "ours":
+        import apebench_core as apebench
+        kwargs = dict(progress=False)
+    else:
+        import apebench
+        kwargs = {}
+    scene = apebench.scenarios.difficulty.Advection(optim_config=optim)
     table, _ = scene(task_config="predict", network_config=net, train_config=train, num_seeds=2, **kwargs)
-    seconds = time.perf_counter() - start
-    nrmse = {t: float(table[f"mean_nRMSE_{t:04d}"].median()) for t in (1, 10, 100, 200)}
-    print(json.dumps({"seconds": seconds, "nrmse": nrmse}))
+    print(json.dumps({t: float(table[f"mean_nRMSE_{t:04d}"].median()) for t in (1, 10, 100, 200)}))
     """
 )
 
@@ -54,20 +80,25 @@ def ensure_apebench_venv() -> None:
         return
     subprocess.run([sys.executable, "-m", "venv", str(APEBENCH_PYTHON.parent.parent)], check=True)
     subprocess.run(
-        [str(APEBENCH_PYTHON), "-m", "pip", "install", "-q", "apebench==0.1.1", "jax==0.10.2", "jaxlib==0.10.2"],
+        [
+            str(APEBENCH_PYTHON),
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "apebench==0.1.1",
+            "jax==0.10.2",
+            "jaxlib==0.10.2",
+        ],
         check=True,
     )
 
 
-def run(side: str, net: str, train: str, steps: int, schedule: str) -> dict:
+def run(side: str, code: str, *args) -> dict:
     python = sys.executable if side == "ours" else str(APEBENCH_PYTHON)
     env = dict(os.environ, APEBENCH_NO_PROGRESS="1", TQDM_DISABLE="1")
     out = subprocess.run(
-        [python, "-c", WORKER, side, net, train, str(steps), schedule],
-        check=True,
-        capture_output=True,
-        text=True,
-        env=env,
+        [python, "-c", code, side, *map(str, args)], check=True, capture_output=True, text=True, env=env
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -76,34 +107,32 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--short", type=int, default=200)
     parser.add_argument("--long", type=int, default=600)
+    parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--quality-steps", type=int, default=0)
     parser.add_argument("--nets", nargs="*", default=NETS)
     parser.add_argument("--trains", nargs="*", default=TRAINS)
     args = parser.parse_args()
     ensure_apebench_venv()
-    constant = "constant;1e-3"
-    print(f"seconds per update step (2 seeds, diff_adv), difference of {args.long} and {args.short} steps")
-    print(f"{'net':<18} {'train':<6} {'APEBench ms':>12} {'ours ms':>9} {'speed-up':>9}")
+    print(f"seconds per update step (2 seeds, diff_adv): difference of {args.long} and {args.short} steps,")
+    print(f"median of {args.repeats} back-to-back pairs in one process per side (compilation cancels)")
+    print("wall: elapsed time; cpu: this process's CPU time (robust when other jobs share the machine)")
+    header = f"{'APEBench wall/cpu ms':>21} {'ours wall/cpu ms':>17} {'speed-up wall/cpu':>18}"
+    print(f"{'net':<18} {'train':<6} {header}")
     for net in args.nets:
         for train in args.trains:
-            per_step = {}
-            for side in ("apebench", "ours"):
-                short = run(side, net, train, args.short, constant)["seconds"]
-                long = run(side, net, train, args.long, constant)["seconds"]
-                per_step[side] = (long - short) / (args.long - args.short)
-            ratio = per_step["apebench"] / per_step["ours"]
+            ape, ours = (run(side, WORKER, net, train, args.short, args.long, args.repeats) for side in SIDES)
             print(
-                f"{net:<18} {train:<6} {1e3 * per_step['apebench']:>12.2f} {1e3 * per_step['ours']:>9.2f} "
-                f"{ratio:>8.1f}x",
+                f"{net:<18} {train:<6} {1e3 * ape['wall']:>10.2f}/{1e3 * ape['cpu']:<10.2f}"
+                f"{1e3 * ours['wall']:>8.2f}/{1e3 * ours['cpu']:<8.2f} "
+                f"{ape['wall'] / ours['wall']:>8.1f}x/{ape['cpu'] / ours['cpu']:.1f}x",
                 flush=True,
             )
     if args.quality_steps:
-        schedule = f"warmup_cosine;0.0;1e-3;{args.quality_steps // 5}"
-        print(f"\nmedian nRMSE over 2 seeds after {args.quality_steps} steps (warmup-cosine)")
+        print(f"\nmedian nRMSE over 2 seeds after {args.quality_steps} steps (warmup-cosine peak 1e-3)")
         for net in args.nets:
             for train in args.trains:
                 for side in ("apebench", "ours"):
-                    nrmse = run(side, net, train, args.quality_steps, schedule)["nrmse"]
+                    nrmse = run(side, QUALITY, net, train, args.quality_steps)
                     cells = "  ".join(f"t={t}: {v:.4f}" for t, v in nrmse.items())
                     print(f"{net:<18} {train:<6} {side:<9} {cells}", flush=True)
 
