@@ -296,6 +296,13 @@ class ResultStore:
         return self.weights_dir / f"{name}.eqx"
 
     def table_path(self, name: str) -> Path:
+        """The stored table's path (its format is the one it was written in, else today's default)."""
+        sidecar = self.sidecar_path(name)
+        if sidecar.is_file():
+            try:
+                return self.raw_dir / read_json(sidecar)["table"]["file"]
+            except (CorruptResultError, KeyError, TypeError):
+                pass
         return self.raw_dir / f"{name}.{table_format()}"
 
     def prepare(self) -> None:

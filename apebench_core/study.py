@@ -7,15 +7,19 @@ its own files into the shared ``base_path`` and returns only a small summary.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import time
+import types
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+import attrs
 
 from ._registry import get_registry
 from .errors import ApebenchError
@@ -116,6 +120,8 @@ def _ensure_plugins(plugins: Mapping[str, object] | None) -> None:
     known = getattr(registry, "_in_process", {})
     for name, plugin in (plugins or {}).items():
         if name not in known:
+            if isinstance(plugin, _ModuleRef):
+                plugin = importlib.import_module(plugin.module)
             registry.register(plugin, name)
 
 
@@ -168,8 +174,20 @@ def _check_executor(executor: Executor) -> None:
             )
 
 
+@attrs.frozen
+class _ModuleRef:
+    """A plugin module travels by name (modules do not pickle) and is imported by the worker."""
+
+    module: str
+
+
 def _in_process_plugins() -> dict[str, object]:
-    return dict(getattr(get_registry(), "_in_process", {}))
+    """The driver's in-process plugins, ready to pickle; their modules must be importable by workers."""
+    plugins = dict(getattr(get_registry(), "_in_process", {}))
+    return {
+        name: _ModuleRef(plugin.__name__) if isinstance(plugin, types.ModuleType) else plugin
+        for name, plugin in plugins.items()
+    }
 
 
 def _run_on_executor(

@@ -166,3 +166,39 @@ def test_forked_process_pools_are_refused_once_jax_is_loaded(toy, tmp_path, toy_
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
         with pytest.raises(ValueError, match="spawn"):
             run_study(toy_configs(1), tmp_path, executor=pool, report=None)
+
+
+EXTRA_METRIC_PLUGIN = """
+from apebench_core import ComponentSpec, hookimpl
+
+
+def max_error(prediction, reference):
+    import jax.numpy as jnp
+
+    return jnp.max(jnp.abs(prediction - reference))
+
+
+@hookimpl
+def apebench_metrics():
+    return [ComponentSpec("metric", "toy_max_error", lambda: max_error)]
+"""
+
+
+def test_spawned_process_pool_receives_the_drivers_plugins(toy, toy_configs, tmp_path, monkeypatch):
+    """An instance plugin travels by pickle, a module plugin by name; both are needed here."""
+    from apebench_core import get_registry
+
+    (tmp_path / "extra_metric_plugin.py").write_text(EXTRA_METRIC_PLUGIN)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import extra_metric_plugin
+
+    registry = get_registry()
+    registry.register(extra_metric_plugin, "extra_metric")
+    try:
+        configs = [{**toy_configs(1)[0], "report_metrics": "toy_nrmse,toy_max_error"}]
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            raw_files, _ = run_study(configs, tmp_path / "results", executor=pool, timeout=300, report=None)
+    finally:
+        registry.unregister("extra_metric")
+    table = read_raw(raw_files[0])
+    assert np.isfinite(table["toy_max_error_0010"]).all()  # computed by the module plugin in the worker
