@@ -13,7 +13,6 @@ import numpy as np
 from jaxtyping import Array, Float, PRNGKeyArray
 
 from .rollout import rollout
-from .training import sub_trajectories, train_ensemble
 
 if TYPE_CHECKING:
     from .scenario import BaseScenario
@@ -166,30 +165,21 @@ def run_raw(
     if num_seeds < 1:
         raise ValueError(f"num_seeds must be at least 1, got {num_seeds}")
     # Resolve every config first, so a typo fails before any data is generated.
-    methodology = scenario.get_methodology(train_config)
-    make_stepper = scenario.get_task(task_config)
-    optimizer = scenario.get_optimizer()
+    from ._registry import get_registry
+
+    registry = get_registry()
+    for kind, config in (
+        ("trainer", train_config),
+        ("task", task_config),
+        ("optimizer", scenario.optim_config),
+    ):
+        registry.parse(kind, config)  # a typo fails here, before any data is generated
     metric_fns = scenario.get_metric_fns()
-    callbacks = tuple(_build_callbacks(scenario))
+    make_stepper = scenario.get_task(task_config)
     seeds, init_keys, shuffle_keys = seed_keys(start_seed, num_seeds)
     networks = init_networks(scenario, network_config, init_keys)
-
-    ref_stepper = scenario.get_ref_stepper()
-    windows = sub_trajectories(scenario.get_train_data(), methodology.window_length)
-    networks, losses, records = train_ensemble(
-        networks,
-        make_stepper=make_stepper,
-        methodology=methodology,
-        windows=windows,
-        optimizer=optimizer,
-        num_steps=scenario.num_training_steps,
-        batch_size=scenario.batch_size,
-        record_loss_every=scenario.record_loss_every,
-        shuffle_keys=shuffle_keys,
-        ref_stepper=ref_stepper,
-        callbacks=callbacks,
-        progress=progress,
-    )
+    trainer = scenario.get_trainer(train_config=train_config, task_config=task_config, progress=progress)
+    networks, losses, records = trainer(networks, shuffle_keys=shuffle_keys)
     steppers = eqx.filter_vmap(make_stepper)(networks)
     metrics = metric_rollouts(steppers, scenario.get_test_data(), metric_fns)
     samples = sample_rollouts(

@@ -212,6 +212,29 @@ class BaseScenario(_ScenarioBase):
     def get_methodology(self, train_config: str) -> Any:
         return get_registry().build("trainer", train_config)
 
+    def get_trainer(self, *, train_config: str, task_config: str = "predict", progress: bool = True) -> Any:
+        """A function ``(networks, shuffle_keys) -> (networks, loss history, callback records)``
+        training seed-stacked networks on this scenario's train data (seed API name)."""
+        import functools
+
+        from .pipeline import _build_callbacks
+        from .training import sub_trajectories, train_ensemble
+
+        methodology = self.get_methodology(train_config)
+        return functools.partial(
+            train_ensemble,
+            make_stepper=self.get_task(task_config),
+            methodology=methodology,
+            windows=sub_trajectories(self.get_train_data(), methodology.window_length),
+            optimizer=self.get_optimizer(),
+            num_steps=self.num_training_steps,
+            batch_size=self.batch_size,
+            record_loss_every=self.record_loss_every,
+            ref_stepper=self.get_ref_stepper(),
+            callbacks=tuple(_build_callbacks(self)),
+            progress=progress,
+        )
+
     def get_metric_fns(self) -> dict[str, Any]:
         return {
             name: get_registry().build("metric", name)
