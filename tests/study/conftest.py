@@ -1,5 +1,6 @@
 """Shared pieces of the study tests: the toy plugin, small configurations, CLI subprocesses."""
 
+import json
 import os
 import subprocess
 import sys
@@ -107,3 +108,35 @@ def cli_popen():
         )
 
     return popen
+
+
+def _in_fresh_processes(function: str, argument) -> set[str]:
+    """``str(function(argument))`` printed by fresh interpreters with different hash seeds."""
+    module, name = function.rsplit(".", 1)
+    code = f"import json, sys; from {module} import {name}; print({name}(json.loads(sys.argv[1])))"
+    outputs = set()
+    for hash_seed in ("1", "2"):
+        out = subprocess.run(
+            [sys.executable, "-c", code, json.dumps(argument)],
+            env={**os.environ, "PYTHONHASHSEED": hash_seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        outputs.add(out.stdout.strip())
+    return outputs
+
+
+@pytest.fixture(scope="session")
+def in_fresh_processes():
+    return _in_fresh_processes
+
+
+def _stored_checksums(base: Path) -> dict:
+    """Every stored experiment's recorded file checksums: equal dicts mean byte-identical results."""
+    return {p.name: json.loads(p.read_text())["files"] for p in sorted((base / "raw").glob("*.json"))}
+
+
+@pytest.fixture(scope="session")
+def checksums():
+    return _stored_checksums

@@ -1,6 +1,5 @@
 """`apebench study` and `apebench plot` as a user runs them (subprocesses), errors included."""
 
-import json
 import os
 import signal
 import time
@@ -10,10 +9,6 @@ import pytest
 from apebench_core.analysis import read_melted
 from apebench_core.store import ResultStore, read_raw
 from apebench_core.study import run_study
-
-
-def checksums(base):
-    return {p.name: json.loads(p.read_text())["files"] for p in sorted((base / "raw").glob("*.json"))}
 
 
 def assert_one_line_error(result, fragment):
@@ -122,7 +117,7 @@ def interrupted_then_resumed(tmp_path, configs, helpers, *workers: str):
 
 
 def test_killed_study_resumes_to_identical_results(
-    toy, toy_configs, write_study_file, cli, cli_popen, tmp_path
+    checksums, toy, toy_configs, write_study_file, cli, cli_popen, tmp_path
 ):
     configs = toy_configs(3)
     helpers = (write_study_file, cli, cli_popen)
@@ -137,7 +132,7 @@ def test_killed_study_resumes_to_identical_results(
 
 @pytest.mark.slow
 def test_four_by_two_study_on_two_workers_killed_and_resumed(
-    toy_configs, write_study_file, cli, cli_popen, tmp_path
+    checksums, toy_configs, write_study_file, cli, cli_popen, tmp_path
 ):
     """The acceptance run: 4 configurations x 2 seeds, --workers 2, killed half-way, rerun."""
     pytest.importorskip("distributed")

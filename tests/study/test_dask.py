@@ -1,6 +1,5 @@
 """Studies on a real local Dask cluster of 2 spawned worker processes, including a killed worker."""
 
-import json
 import os
 import signal
 import sys
@@ -13,10 +12,6 @@ from apebench_core.study import dask_executor, run_study
 
 distributed = pytest.importorskip("distributed")
 dask = pytest.importorskip("dask")
-
-
-def checksums(base):
-    return {p.name: json.loads(p.read_text())["files"] for p in sorted((base / "raw").glob("*.json"))}
 
 
 def worker_probe():
@@ -39,7 +34,7 @@ def test_local_cluster_spawns_single_threaded_xla_workers(toy):
         assert not probe["jax_loaded"]  # spawned: a fork of this JAX-loaded process would carry jax
 
 
-def test_killed_worker_is_retried_and_results_match_sequential(toy, toy_configs, tmp_path):
+def test_killed_worker_is_retried_and_results_match_sequential(checksums, toy, toy_configs, tmp_path):
     configs = toy_configs(3)
     sequential = tmp_path / "sequential"
     run_study(configs, sequential, report=None)

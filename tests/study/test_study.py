@@ -2,9 +2,6 @@
 
 import json
 import multiprocessing
-import os
-import subprocess
-import sys
 from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
@@ -25,10 +22,6 @@ def study(toy, tmp_path_factory, toy_configs):
     lines: list[str] = []
     raw_files, weights = run_study(configs, base, report=lines.append)
     return base, configs, raw_files, weights, lines
-
-
-def checksums(base):
-    return {p.name: json.loads(p.read_text())["files"] for p in sorted((base / "raw").glob("*.json"))}
 
 
 def test_layout_and_tables(study):
@@ -73,7 +66,7 @@ def test_rerun_skips_finished_experiments_without_touching_them(study):
     assert {p: p.stat().st_mtime_ns for p in before} == before
 
 
-def test_corrupt_and_partial_experiments_are_reported_and_redone(toy, tmp_path, toy_configs):
+def test_corrupt_and_partial_experiments_are_reported_and_redone(checksums, toy, tmp_path, toy_configs):
     configs = toy_configs(3, slower_later=False)
     run_study(configs, tmp_path, report=None)
     reference = checksums(tmp_path)
@@ -143,22 +136,11 @@ def test_convenience_returns_melted_tables_and_parsed_kwargs(toy, tmp_path, toy_
     )
 
 
-def test_default_base_path_is_the_same_in_every_process(toy, toy_configs):
+def test_default_base_path_is_the_same_in_every_process(toy, toy_configs, in_fresh_processes):
     """Finding 8: the seed named the folder with Python's salted hash, so caching never hit."""
     configs = toy_configs(2)
-    code = (
-        "import json, sys; from apebench_core.study import default_base_path;"
-        "print(default_base_path(json.loads(sys.argv[1])))"
-    )
-    for hash_seed in ("1", "2"):
-        out = subprocess.run(
-            [sys.executable, "-c", code, json.dumps(configs)],
-            env={**os.environ, "PYTHONHASHSEED": hash_seed},
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        assert out.stdout.strip() == str(default_base_path(configs))
+    function = "apebench_core.study.default_base_path"
+    assert in_fresh_processes(function, configs) == {str(default_base_path(configs))}
     assert default_base_path(configs) != default_base_path(configs[:1])
 
 
