@@ -2,6 +2,7 @@
 
 import json
 import multiprocessing
+import sys
 from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
@@ -184,3 +185,13 @@ def test_spawned_process_pool_receives_the_drivers_plugins(toy, toy_configs, tmp
         registry.unregister("extra_metric")
     table = read_raw(raw_files[0])
     assert np.isfinite(table["toy_max_error_0010"]).all()  # computed by the module plugin in the worker
+
+
+def test_workers_without_dask_is_one_clear_error(monkeypatch):
+    from apebench_core import ApebenchError
+    from apebench_core.study import dask_executor
+
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if not installed
+    with pytest.raises(ApebenchError, match=r"apebench-core\[dask\]"):
+        with dask_executor(workers=2):
+            pass
