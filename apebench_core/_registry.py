@@ -86,6 +86,10 @@ class Registry:
         self.reset()
         return name
 
+    def in_process_plugins(self) -> dict[str, object]:
+        """Plugins registered with :meth:`register` (not through entry points), by name."""
+        return dict(self._in_process)
+
     def unregister(self, name: str) -> None:
         self._in_process.pop(name, None)
         self.reset()

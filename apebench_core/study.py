@@ -117,7 +117,7 @@ def train_experiment(config: Mapping[str, Any]) -> tuple[Any, Any]:
 
 def _ensure_plugins(plugins: Mapping[str, object] | None) -> None:
     registry = get_registry()
-    known = getattr(registry, "_in_process", {})
+    known = registry.in_process_plugins()
     for name, plugin in (plugins or {}).items():
         if name not in known:
             if isinstance(plugin, _ModuleRef):
@@ -183,7 +183,7 @@ class _ModuleRef:
 
 def _in_process_plugins() -> dict[str, object]:
     """The driver's in-process plugins, ready to pickle; their modules must be importable by workers."""
-    plugins = dict(getattr(get_registry(), "_in_process", {}))
+    plugins = get_registry().in_process_plugins()
     return {
         name: _ModuleRef(plugin.__name__) if isinstance(plugin, types.ModuleType) else plugin
         for name, plugin in plugins.items()

@@ -66,13 +66,26 @@ def sub_trajectories(
     return windows.reshape(num_samples * num_windows, window_length, *trajectories.shape[2:])
 
 
-def minibatch_indices(key: PRNGKeyArray, step: Array, num_windows: int, batch_size: int) -> Array:
-    """Indices of minibatch ``step``: a fresh permutation per epoch, wrapping at its end."""
+def epoch_permutations(
+    key: PRNGKeyArray, first_step: Array, length: int, num_windows: int, batch_size: int
+) -> tuple[Array, Array]:
+    """The window permutations of every epoch that steps ``first_step .. first_step + length``
+    touch (one per epoch, from ``fold_in(key, epoch)``), and the first of those epochs."""
     batches_per_epoch = math.ceil(num_windows / batch_size)
-    epoch, batch = jnp.divmod(step, batches_per_epoch)
-    permutation = jax.random.permutation(jax.random.fold_in(key, epoch), num_windows)
+    first_epoch = first_step // batches_per_epoch
+    num_epochs = length // batches_per_epoch + 2  # static bound on the epochs a chunk can span
+    epochs = first_epoch + jnp.arange(num_epochs)
+    permutations = jax.vmap(lambda e: jax.random.permutation(jax.random.fold_in(key, e), num_windows))(epochs)
+    return permutations, first_epoch
+
+
+def minibatch_indices(
+    permutations: Array, first_epoch: Array, step: Array, num_windows: int, batch_size: int
+) -> Array:
+    """Indices of minibatch ``step``: its epoch's permutation, read in batches, wrapping at the end."""
+    epoch, batch = jnp.divmod(step, math.ceil(num_windows / batch_size))
     positions = (batch * batch_size + jnp.arange(batch_size)) % num_windows
-    return permutation[positions]
+    return permutations[epoch - first_epoch][positions]
 
 
 def chunk_boundaries(num_steps: int, every: list[int]) -> list[int]:
@@ -118,17 +131,19 @@ def train_ensemble(
         )
         return jnp.mean(per_window)
 
-    def update(p, opt_state, key, step, data):
+    def update(p, opt_state, key, step, data, permutations, first_epoch):
         noise_key = jax.random.fold_in(jax.random.fold_in(key, step), 1)  # batches use ``key`` itself
-        batch = data[minibatch_indices(key, step, num_windows, batch_size)]
+        batch = data[minibatch_indices(permutations, first_epoch, step, num_windows, batch_size)]
         loss, grads = jax.value_and_grad(batch_loss)(p, batch, noise_key)
         updates, opt_state = optimizer.update(grads, opt_state, p)
         return optax.apply_updates(p, updates), opt_state, loss
 
     def chunk(p, opt_state, key, first_step, data, length):
+        permutations, first_epoch = epoch_permutations(key, first_step, length, num_windows, batch_size)
+
         def body(carry, step):
             p, s = carry
-            p, s, loss = update(p, s, key, step, data)
+            p, s, loss = update(p, s, key, step, data, permutations, first_epoch)
             return (p, s), loss
 
         (p, opt_state), losses = jax.lax.scan(body, (p, opt_state), first_step + jnp.arange(length))
