@@ -10,7 +10,6 @@ import difflib
 import fnmatch
 import os
 import warnings
-from collections.abc import Iterable
 from typing import Any
 
 import attrs
@@ -272,9 +271,6 @@ class Registry:
     def build(self, kind: str, config: str | ParsedConfig, **context: Any) -> Any:
         """Parse ``config`` and build the component, passing ``context`` to its factory."""
         return self.parse(kind, config).build(**context)
-
-    def names(self, kind: str) -> Iterable[str]:
-        return [spec.name for spec in self.specs(kind)]
 
 
 _REGISTRY = Registry()
