@@ -11,6 +11,7 @@ from typing import Any
 
 from ._config import ParsedConfig
 from ._spec import REQUIRED, ComponentSpec, Field
+from .devices import request_cpu_devices as _request_cpu_devices
 from .errors import (
     AmbiguousComponentError,
     ApebenchError,
@@ -31,6 +32,8 @@ from .registry import (
 )
 
 __version__ = "0.1.0"
+
+_request_cpu_devices()  # before JAX starts: one CPU device per core, seeds trained side by side
 
 # Seed-API names resolved lazily (they pull in pandas/JAX when used).
 _LAZY = {

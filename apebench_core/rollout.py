@@ -12,10 +12,30 @@ from jaxtyping import Array, Float
 Stepper = Callable[[Array], Array]
 
 
+#: Training chains up to this many steps are unrolled into straight-line code: XLA's CPU
+#: backend runs a loop body as isolated small kernels, and the unrolled form measured
+#: 1.3x (Conv) to 1.5x (FNO) faster per ``sup;5`` update (benchmarks/RESULTS.md).
+MAX_UNROLLED_STEPS = 16
+
+
 def rollout(
-    stepper: Stepper, u0: Float[Array, " channels *space"], num_steps: int, *, include_init: bool = False
+    stepper: Stepper,
+    u0: Float[Array, " channels *space"],
+    num_steps: int,
+    *,
+    include_init: bool = False,
+    unroll: bool = False,
 ) -> Float[Array, " time channels *space"]:
-    """Apply ``stepper`` ``num_steps`` times; the trajectory has ``num_steps (+1)`` entries."""
+    """Apply ``stepper`` ``num_steps`` times; the trajectory has ``num_steps (+1)`` entries.
+
+    ``unroll=True`` traces the steps one after another instead of a loop when there are at
+    most :data:`MAX_UNROLLED_STEPS` (for short differentiated chains; same values).
+    """
+    if unroll and num_steps <= MAX_UNROLLED_STEPS:
+        states = [u0]
+        for _ in range(num_steps):
+            states.append(stepper(states[-1]))
+        return jnp.stack(states if include_init else states[1:])
 
     def step(u, _):
         u_next = stepper(u)

@@ -364,8 +364,10 @@ def run_study_convenience(
 # -- Dask ------------------------------------------------------------------------
 def xla_thread_env(threads: int) -> dict[str, str]:
     """Environment limiting one process's XLA CPU threads (XLA reads ``PJRT_NPROC``;
-    measured: it ignores ``OMP_NUM_THREADS`` and ``--xla_cpu_multi_thread_eigen``)."""
-    return {"PJRT_NPROC": str(max(1, threads))}
+    measured: it ignores ``OMP_NUM_THREADS`` and ``--xla_cpu_multi_thread_eigen``) and its
+    CPU devices (one per thread it may use; see :mod:`apebench_core.devices`)."""
+    threads = str(max(1, threads))
+    return {"PJRT_NPROC": threads, "APEBENCH_CPU_DEVICES": threads}
 
 
 @contextmanager

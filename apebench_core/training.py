@@ -32,6 +32,7 @@ import numpy as np
 import optax
 from jaxtyping import Array, Float, PRNGKeyArray
 
+from .devices import drop_padding, spread_seeds
 from .progress import progress_bar
 
 
@@ -120,6 +121,7 @@ def train_ensemble(
     ``{"step": updates_done, "name": ..., "values": [one per seed]}``.
     """
     params, static = eqx.partition(networks, eqx.is_inexact_array)
+    num_seeds = len(shuffle_keys)
     num_windows = windows.shape[0]
     batch_size = min(batch_size, num_windows)
 
@@ -163,12 +165,14 @@ def train_ensemble(
             {
                 "step": step,
                 "name": callback.name,
-                "values": callback(eqx.combine(params, static), make_stepper),
+                "values": callback(eqx.combine(drop_padding(params, num_seeds), static), make_stepper),
             }
             for callback in callbacks
             if step % callback.every == 0
         ]
 
+    # each device trains its share of the seeds (see apebench_core.devices)
+    params, shuffle_keys = spread_seeds((params, shuffle_keys), num_seeds)
     opt_state = jax.vmap(optimizer.init)(params)
     losses: list[np.ndarray] = []
     records = run_callbacks(0)
@@ -176,7 +180,7 @@ def train_ensemble(
     with progress_bar(total=num_steps, desc="training", disable=not progress) as bar:
         for boundary in chunk_boundaries(num_steps, [record_loss_every] + [c.every for c in callbacks]):
             params, opt_state, chunk_losses = run_chunk(params, opt_state, jnp.asarray(done), boundary - done)
-            chunk_losses = np.asarray(chunk_losses)  # (seeds, length): loss before each update
+            chunk_losses = np.asarray(chunk_losses)[:num_seeds]  # (seeds, length): loss before each update
             steps = np.arange(done, boundary)
             losses.append(chunk_losses[:, steps % record_loss_every == 0])
             done = boundary
@@ -188,5 +192,5 @@ def train_ensemble(
                 diverged=int(last.size - finite.size),
             )
             records += run_callbacks(done)
-    history = np.concatenate(losses, axis=1) if losses else np.zeros((len(shuffle_keys), 0))
-    return eqx.combine(params, static), history, records
+    history = np.concatenate(losses, axis=1) if losses else np.zeros((num_seeds, 0))
+    return eqx.combine(drop_padding(params, num_seeds), static), history, records

@@ -11,6 +11,10 @@ environment (created on first use under benchmarks/.venvs/apebench with
 ``pip install apebench==0.1.1 jax==0.10.2``). With ``--quality-steps N`` both sides also train
 N steps with the default warmup-cosine schedule and report the median nRMSE over seeds at
 steps 1, 10, 100 and 200 of the test rollout.
+
+Achieved FLOP/s: the floating-point work of one update step (XLA's cost analysis of our
+loss and gradient, two seeds; the same arithmetic on both sides) over the seconds per step,
+next to the rate of a large float32 matrix product on this machine.
 """
 
 from __future__ import annotations
@@ -53,9 +57,43 @@ WORKER = textwrap.dedent(
         a, b = seconds(short), seconds(long)
         wall.append((b[0] - a[0]) / (long - short))
         cpu.append((b[1] - a[1]) / (long - short))
-    print(json.dumps({"wall": statistics.median(wall), "cpu": statistics.median(cpu)}))
+    result = {"wall": statistics.median(wall), "cpu": statistics.median(cpu)}
+    if side == "ours":  # floating-point work of one update step, from XLA's cost analysis
+        import jax, jax.numpy as jnp, equinox as eqx
+        from apebench_core.training import sub_trajectories
+        scene = apebench.scenarios.difficulty.Advection()
+        method = scene.get_methodology(train)
+        batch = sub_trajectories(scene.get_train_data(), method.window_length)[: scene.batch_size]
+        network = scene.get_network(net, jax.random.PRNGKey(0))
+        params, static = eqx.partition(network, eqx.is_inexact_array)
+        make_stepper = scene.get_task("predict")
+
+        def loss(p):
+            stepper = make_stepper(eqx.combine(p, static))
+            return jnp.mean(jax.vmap(lambda w: method.loss(stepper, w, ref_stepper=None, key=None))(batch))
+
+        cost = jax.jit(jax.value_and_grad(loss)).lower(params).compile().cost_analysis()
+        cost = cost[0] if isinstance(cost, list) else cost
+        result["flops"] = 2 * float(cost["flops"])  # two seeds
+    print(json.dumps(result))
     """
 )
+
+MATMUL = textwrap.dedent(
+    """
+    import json, time, jax, jax.numpy as jnp
+    a = jnp.ones((1024, 1024), jnp.float32)
+    loop = jax.jit(lambda c: jax.lax.fori_loop(0, 20, lambda i, c: c + (a @ (a + c))[0, 0] * 1e-9, c))
+    loop(0.0).block_until_ready()
+    times = []
+    for _ in range(5):
+        t = time.perf_counter()
+        loop(0.0).block_until_ready()
+        times.append(time.perf_counter() - t)
+    print(json.dumps({"flops_per_s": 20 * 2 * 1024**3 / min(times)}))
+    """
+)
+
 
 QUALITY = textwrap.dedent(
     """
@@ -95,6 +133,7 @@ def ensure_apebench_venv() -> None:
 
 
 def run(side: str, code: str, *args) -> dict:
+    """Run ``code`` with ``args`` in the side's interpreter; its last output line is JSON."""
     python = sys.executable if side == "ours" else str(APEBENCH_PYTHON)
     env = dict(os.environ, APEBENCH_NO_PROGRESS="1", TQDM_DISABLE="1")
     out = subprocess.run(
@@ -116,15 +155,23 @@ def main() -> None:
     print(f"seconds per update step (2 seeds, diff_adv): difference of {args.long} and {args.short} steps,")
     print(f"median of {args.repeats} back-to-back pairs in one process per side (compilation cancels)")
     print("wall: elapsed time; cpu: this process's CPU time (robust when other jobs share the machine)")
-    header = f"{'APEBench wall/cpu ms':>21} {'ours wall/cpu ms':>17} {'speed-up wall/cpu':>18}"
+    peak = run("ours", MATMUL)["flops_per_s"]
+    print(f"matrix-multiply rate (1024^2 float32, all cores): {peak / 1e9:.0f} GFLOP/s")
+    header = (
+        f"{'APEBench wall/cpu ms':>21} {'ours wall/cpu ms':>17} {'speed-up wall/cpu':>18}"
+        f" {'GFLOP/s ours (APEBench), % of matmul':>38}"
+    )
     print(f"{'net':<18} {'train':<6} {header}")
     for net in args.nets:
         for train in args.trains:
             ape, ours = (run(side, WORKER, net, train, args.short, args.long, args.repeats) for side in SIDES)
+            rate, ape_rate = ours["flops"] / ours["wall"], ours["flops"] / ape["wall"]
             print(
                 f"{net:<18} {train:<6} {1e3 * ape['wall']:>10.2f}/{1e3 * ape['cpu']:<10.2f}"
                 f"{1e3 * ours['wall']:>8.2f}/{1e3 * ours['cpu']:<8.2f} "
-                f"{ape['wall'] / ours['wall']:>8.1f}x/{ape['cpu'] / ours['cpu']:.1f}x",
+                f"{ape['wall'] / ours['wall']:>8.1f}x/{ape['cpu'] / ours['cpu']:.1f}x"
+                f"{rate / 1e9:>12.1f} ({ape_rate / 1e9:.1f}), "
+                f"{100 * rate / peak:.0f}% ({100 * ape_rate / peak:.0f}%)",
                 flush=True,
             )
     if args.quality_steps:

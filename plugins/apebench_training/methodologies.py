@@ -33,7 +33,7 @@ def _cut(u: Array, cut: bool) -> Array:
 
 def _main_chain(stepper: Callable, u0: Array, num_steps: int, cut_bptt: bool) -> Array:
     """Emulator states u_1..u_T from u_0, optionally without gradients between steps."""
-    return rollout(lambda u: stepper(_cut(u, cut_bptt)), u0, num_steps)
+    return rollout(lambda u: stepper(_cut(u, cut_bptt)), u0, num_steps, unroll=True)
 
 
 def _needs_reference(ref_stepper: Callable | None, method: str) -> Callable:
@@ -81,7 +81,7 @@ class DivertedChain:
         T, B = self.num_rollout_steps, self.num_branch_steps
         chain = jnp.concatenate([window[:1], _main_chain(stepper, window[0], T, self.cut_bptt)])
         starts = chain[: T - B + 1]
-        branches = jax.vmap(lambda u: rollout(reference, _cut(u, self.cut_div_chain), B))(starts)
+        branches = jax.vmap(lambda u: rollout(reference, _cut(u, self.cut_div_chain), B, unroll=True))(starts)
         emulated = jnp.stack([chain[t + 1 : t + 1 + B] for t in range(T - B + 1)])
         return jnp.sum(jax.vmap(jax.vmap(mse))(emulated, branches))
 
@@ -102,7 +102,7 @@ class MixChainPostPhysics:
     def loss(self, stepper: Callable, window: Window, *, ref_stepper=None, key: PRNGKeyArray = None) -> Array:
         reference = _needs_reference(ref_stepper, "mix-chain")
         emulated = _main_chain(stepper, window[0], self.num_rollout_steps, self.cut_bptt)
-        physics = rollout(reference, emulated[-1], self.num_post_physics_steps)
+        physics = rollout(reference, emulated[-1], self.num_post_physics_steps, unroll=True)
         chain = jnp.concatenate([emulated, physics])
         return jnp.sum(jax.vmap(mse)(chain, window[1:]))
 
@@ -120,7 +120,7 @@ class Pushforward:
 
     def loss(self, stepper: Callable, window: Window, *, ref_stepper=None, key: PRNGKeyArray = None) -> Array:
         u = jax.lax.stop_gradient(
-            rollout(stepper, window[0], self.num_rollout_steps - 1, include_init=True)[-1]
+            rollout(stepper, window[0], self.num_rollout_steps - 1, include_init=True, unroll=True)[-1]
         )
         return mse(stepper(u), window[-1])
 

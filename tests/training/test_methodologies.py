@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import apebench_core as apebench
+from apebench_core.rollout import MAX_UNROLLED_STEPS, rollout
 
 A, W = 0.9, 0.7
 
@@ -102,3 +103,19 @@ def test_diverted_chain_requires_reference(u0):
 def test_branch_longer_than_chain_is_rejected():
     with pytest.raises(ValueError, match="branch length"):
         apebench.build("trainer", "br;2;3")
+
+
+@pytest.mark.parametrize("num_steps", [1, 5, MAX_UNROLLED_STEPS, MAX_UNROLLED_STEPS + 1])
+@pytest.mark.parametrize("include_init", [False, True])
+def test_unrolled_rollout_equals_the_loop(num_steps, include_init):
+    """Training chains are unrolled for speed; values and gradients must not change."""
+    stepper = lambda u: jnp.sin(1.3 * u) + 0.1 * jnp.roll(u, 1)  # noqa: E731
+    u0 = jnp.linspace(-1.0, 1.0, 8)[None]
+    loop = rollout(stepper, u0, num_steps, include_init=include_init)
+    unrolled = rollout(stepper, u0, num_steps, include_init=include_init, unroll=True)
+    assert unrolled.shape == loop.shape == (num_steps + include_init, 1, 8)
+    np.testing.assert_allclose(unrolled, loop, rtol=1e-5, atol=1e-6)  # float32 round-off
+    grad = lambda unroll: jax.grad(  # noqa: E731
+        lambda u: jnp.sum(rollout(stepper, u, num_steps, include_init=include_init, unroll=unroll) ** 2)
+    )(u0)
+    np.testing.assert_allclose(grad(True), grad(False), rtol=1e-4, atol=1e-5)

@@ -1,0 +1,95 @@
+"""One device per core, and the seeds of an ensemble spread over the devices.
+
+XLA's CPU client runs a computation's small matrix products on all cores at once, and
+with the benchmark's nets (26 channels, 160 points) that parallelism is poor: a vmapped
+two-seed Conv;26;10 step reached ~55 GFLOP/s on 2 cores against ~38 on one. With one CPU
+device per core and the seed axis sharded over them, each core trains its own seeds
+(~85 GFLOP/s, benchmarks/RESULTS.md). Seeds never interact, so no data moves between
+devices during training.
+
+JAX fixes its CPU device count when the backend starts, so :func:`request_cpu_devices`
+(called when ``apebench_core`` is imported, without importing JAX) asks for one device per
+usable core through ``JAX_NUM_CPU_DEVICES``. It does nothing when JAX is already imported
+or the count was chosen already (``JAX_NUM_CPU_DEVICES``, ``--xla_force_host_platform_device_count``);
+``APEBENCH_CPU_DEVICES=N`` picks the count (``1`` turns seed spreading off).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+from typing import Any, TypeVar
+
+Tree = TypeVar("Tree")
+
+ENV_CPU_DEVICES = "APEBENCH_CPU_DEVICES"
+
+
+def usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def request_cpu_devices() -> None:
+    """Ask JAX (not yet imported) for one CPU device per usable core, unless told otherwise."""
+    chosen = os.environ.get(ENV_CPU_DEVICES, "").strip()
+    if "jax" in sys.modules or "JAX_NUM_CPU_DEVICES" in os.environ:
+        return
+    if "xla_force_host_platform_device_count" in os.environ.get("XLA_FLAGS", ""):
+        return
+    count = int(chosen) if chosen.isdigit() and int(chosen) >= 1 else usable_cores()
+    if count > 1:
+        os.environ["JAX_NUM_CPU_DEVICES"] = str(count)
+
+
+def seed_layout(num_seeds: int) -> tuple[Any, int]:
+    """``(sharding, padded_seeds)``: how ``num_seeds`` seeds spread over the local devices.
+
+    The seed axis is padded up to a multiple of the devices used, so 3 seeds on 2 cores
+    take two rounds side by side instead of three after one another. ``sharding`` is None
+    when there is one device or one seed.
+    """
+    import jax
+    from jax.sharding import Mesh, NamedSharding, PartitionSpec
+
+    devices = jax.local_devices()
+    used = min(len(devices), num_seeds)
+    if used < 2:
+        return None, num_seeds
+    mesh = Mesh(devices[:used], ("seeds",))
+    return NamedSharding(mesh, PartitionSpec("seeds")), math.ceil(num_seeds / used) * used
+
+
+def spread_seeds(tree: Tree, num_seeds: int) -> Tree:
+    """Pad the leading seed axis of every array leaf (repeating the first seeds) and shard it."""
+    import equinox as eqx
+    import jax
+    import jax.numpy as jnp
+
+    sharding, padded = seed_layout(num_seeds)
+    if sharding is None:
+        return tree
+
+    def spread(leaf):
+        if not eqx.is_array(leaf):
+            return leaf
+        extra = padded - num_seeds
+        if extra:
+            leaf = jnp.concatenate([leaf, jnp.resize(leaf, (extra,) + leaf.shape[1:])])
+        return jax.device_put(leaf, sharding)
+
+    return jax.tree.map(spread, tree)
+
+
+def drop_padding(tree: Tree, num_seeds: int) -> Tree:
+    """The first ``num_seeds`` entries of the seed axis of every array leaf."""
+    import equinox as eqx
+    import jax
+
+    def drop(leaf):
+        return leaf[:num_seeds] if eqx.is_array(leaf) and leaf.shape[0] > num_seeds else leaf
+
+    return jax.tree.map(drop, tree)

@@ -1,0 +1,83 @@
+"""Seeds spread over one CPU device per core: the device request, and unchanged results."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+SUPPORT = str(Path(__file__).resolve().parents[1] / "support")
+
+PROBE = "import apebench_core, jax; print(jax.device_count())"
+
+
+def run_python(code: str, **env: str) -> str:
+    clean = {k: v for k, v in os.environ.items() if k not in ("JAX_NUM_CPU_DEVICES", "APEBENCH_CPU_DEVICES")}
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**clean, "PYTHONPATH": SUPPORT, **env},
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return out.stdout.strip().splitlines()[-1]
+
+
+def test_importing_the_core_asks_for_one_device_per_core():
+    from apebench_core.devices import usable_cores
+
+    assert run_python(PROBE) == str(usable_cores())
+
+
+@pytest.mark.parametrize(
+    "env, expected",
+    [
+        ({"APEBENCH_CPU_DEVICES": "1"}, "1"),
+        ({"APEBENCH_CPU_DEVICES": "3"}, "3"),
+        ({"JAX_NUM_CPU_DEVICES": "3"}, "3"),
+        ({"XLA_FLAGS": "--xla_force_host_platform_device_count=3"}, "3"),
+    ],
+    ids=["off", "chosen", "jax-env-wins", "xla-flag-wins"],
+)
+def test_the_users_choice_wins(env, expected):
+    assert run_python(PROBE, **env) == expected
+
+
+def test_nothing_changes_when_jax_came_first():
+    assert run_python("import jax, apebench_core; print(jax.device_count())") == "1"
+
+
+def test_seed_layout_pads_to_a_multiple_of_the_devices_used():
+    code = (
+        "import json; from apebench_core.devices import seed_layout\n"
+        "print(json.dumps([(n, seed_layout(n)[1], seed_layout(n)[0] is not None) for n in (1, 2, 3, 5)]))"
+    )
+    layout = json.loads(run_python(code, APEBENCH_CPU_DEVICES="2"))
+    assert layout == [[1, 1, False], [2, 2, True], [3, 4, True], [5, 6, True]]
+
+
+TRAIN = (
+    "import sys, numpy as np\n"
+    "from apebench_core.testing import registered_plugin\n"
+    "from apebench_toy import ToyAdvection, ToyPlugin\n"
+    "with registered_plugin(ToyPlugin(), 'toy'):\n"
+    "    t, _ = ToyAdvection(callbacks='weight_norm;100')(network_config='ToyStencil', num_seeds=3,"
+    " progress=False)\n"
+    "cols = t.filter(regex='train_loss_|toy_nrmse_').to_numpy(float)\n"
+    "aux = np.asarray([[row['weight_norm'] for row in t[c]] for c in t.filter(regex='aux_')], float).T\n"
+    "print(repr([cols.tolist(), aux.tolist()]))\n"
+)
+
+
+def test_three_seeds_on_two_devices_match_one_device():
+    """Padding (3 seeds -> 4 on 2 devices) and sharding change nothing a user sees."""
+    spread = eval(run_python(TRAIN, APEBENCH_CPU_DEVICES="2"))
+    single = eval(run_python(TRAIN, APEBENCH_CPU_DEVICES="1"))
+    for a, b in zip(spread, single, strict=True):
+        assert np.asarray(a).shape[0] == 3
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
