@@ -84,6 +84,20 @@ def spread_seeds(tree: Tree, num_seeds: int) -> Tree:
     return jax.tree.map(spread, tree)
 
 
+def keep_seed_layout(tree: Tree, num_seeds: int) -> Tree:
+    """Inside a compiled function: pin the seed axis of every array leaf to the layout of
+    :func:`spread_seeds` (otherwise the compiler may pick another output layout, and the next
+    call with those outputs compiles again)."""
+    import equinox as eqx
+    import jax
+
+    sharding, _ = seed_layout(num_seeds)
+    if sharding is None:
+        return tree
+    arrays, rest = eqx.partition(tree, eqx.is_array)
+    return eqx.combine(jax.lax.with_sharding_constraint(arrays, sharding), rest)
+
+
 def drop_padding(tree: Tree, num_seeds: int) -> Tree:
     """The first ``num_seeds`` entries of the seed axis of every array leaf."""
     import equinox as eqx

@@ -32,7 +32,7 @@ import numpy as np
 import optax
 from jaxtyping import Array, Float, PRNGKeyArray
 
-from .devices import drop_padding, spread_seeds
+from .devices import drop_padding, keep_seed_layout, spread_seeds
 from .progress import progress_bar
 
 
@@ -155,9 +155,11 @@ def train_ensemble(
 
     def run_chunk(p, s, first, length):
         if length not in compiled:
-            compiled[length] = eqx.filter_jit(
-                jax.vmap(lambda p, s, k, f, d: chunk(p, s, k, f, d, length), in_axes=(0, 0, 0, None, None))
+            per_seed = jax.vmap(
+                lambda p, s, k, f, d: chunk(p, s, k, f, d, length), in_axes=(0, 0, 0, None, None)
             )
+            # outputs keep the inputs' seed layout, so the next chunk reuses this compilation
+            compiled[length] = eqx.filter_jit(lambda *args: keep_seed_layout(per_seed(*args), num_seeds))
         return compiled[length](p, s, shuffle_keys, first, windows)
 
     def run_callbacks(step: int) -> list[dict]:
@@ -172,8 +174,8 @@ def train_ensemble(
         ]
 
     # each device trains its share of the seeds (see apebench_core.devices)
-    params, shuffle_keys = spread_seeds((params, shuffle_keys), num_seeds)
     opt_state = jax.vmap(optimizer.init)(params)
+    params, opt_state, shuffle_keys = spread_seeds((params, opt_state, shuffle_keys), num_seeds)
     losses: list[np.ndarray] = []
     records = run_callbacks(0)
     done = 0
