@@ -1,11 +1,11 @@
 """One device per core, and the seeds of an ensemble spread over the devices.
 
-XLA's CPU client runs a computation's small matrix products on all cores at once, and
-with the benchmark's nets (26 channels, 160 points) that parallelism is poor: a vmapped
-two-seed Conv;26;10 step reached ~55 GFLOP/s on 2 cores against ~38 on one. With one CPU
-device per core and the seed axis sharded over them, each core trains its own seeds
-(~85 GFLOP/s, benchmarks/RESULTS.md). Seeds never interact, so no data moves between
-devices during training.
+XLA's CPU client splits each small matrix product of one computation over all cores, and
+for the benchmark's nets (26 channels, 160 points) that split is poor: two pinned
+single-core processes each train a Conv;26;10 seed in 9.1 ms per step, while both seeds
+vmapped on one device took 13-15 ms (benchmarks/RESULTS.md). With one CPU device per core
+and the seed axis sharded over them, each core trains its own seeds; seeds never interact,
+so no data moves between devices during training.
 
 JAX fixes its CPU device count when the backend starts, so :func:`request_cpu_devices`
 (called when ``apebench_core`` is imported, without importing JAX) asks for one device per
@@ -35,11 +35,11 @@ def usable_cores() -> int:
 
 def request_cpu_devices() -> None:
     """Ask JAX (not yet imported) for one CPU device per usable core, unless told otherwise."""
-    chosen = os.environ.get(ENV_CPU_DEVICES, "").strip()
     if "jax" in sys.modules or "JAX_NUM_CPU_DEVICES" in os.environ:
         return
     if "xla_force_host_platform_device_count" in os.environ.get("XLA_FLAGS", ""):
         return
+    chosen = os.environ.get(ENV_CPU_DEVICES, "").strip()
     count = int(chosen) if chosen.isdigit() and int(chosen) >= 1 else usable_cores()
     if count > 1:
         os.environ["JAX_NUM_CPU_DEVICES"] = str(count)

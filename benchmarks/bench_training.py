@@ -13,8 +13,10 @@ N steps with the default warmup-cosine schedule and report the median nRMSE over
 steps 1, 10, 100 and 200 of the test rollout.
 
 Achieved FLOP/s: the floating-point work of one update step (XLA's cost analysis of our
-loss and gradient, two seeds; the same arithmetic on both sides) over the seconds per step,
-next to the rate of a large float32 matrix product on this machine.
+loss and gradient, two seeds) over each side's seconds per step, next to the rate of a large
+float32 matrix product on this machine. It is our count for both sides: APEBench's FNO does
+the same linear map with FFTs, a little less arithmetic. XLA counts a loop body once, so the
+count is right only for chains short enough to be unrolled (``sup;T`` with T <= 16).
 """
 
 from __future__ import annotations
