@@ -32,6 +32,7 @@ import numpy as np
 import optax
 from jaxtyping import Array, Float, PRNGKeyArray
 
+from .batching import vmap_inside_grad
 from .devices import drop_padding, keep_seed_layout, spread_seeds
 from .progress import progress_bar
 
@@ -128,9 +129,10 @@ def train_ensemble(
     def batch_loss(p, batch, key):
         stepper = make_stepper(eqx.combine(p, static))
         keys = jax.random.split(key, batch.shape[0])
-        per_window = jax.vmap(lambda w, k: methodology.loss(stepper, w, ref_stepper=ref_stepper, key=k))(
-            batch, keys
-        )
+        with vmap_inside_grad():  # differentiated below, only ever as grad(vmap(...))
+            per_window = jax.vmap(lambda w, k: methodology.loss(stepper, w, ref_stepper=ref_stepper, key=k))(
+                batch, keys
+            )
         return jnp.mean(per_window)
 
     def update(p, opt_state, key, step, data, permutations, first_epoch):

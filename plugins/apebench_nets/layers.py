@@ -6,7 +6,6 @@ input grid) on each side an output value can see. Blocks and networks add them u
 
 from __future__ import annotations
 
-import itertools
 import math
 
 import equinox as eqx
@@ -14,6 +13,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 from jaxtyping import Array, Complex, Float, PRNGKeyArray
+
+from .shifted_conv import periodic_conv
 
 Reach = tuple[float, float]
 
@@ -40,28 +41,8 @@ def _uniform_init(shape: tuple[int, ...], fan_in: int, *, key: PRNGKeyArray) -> 
 
 
 #: Up to this many kernel taps a stride-1 convolution runs as one matrix product over shifted
-#: copies of the input. XLA's CPU convolution is slow for few channels, and far slower once
-#: vmapped over seed-stacked weights (it becomes a grouped convolution); a matrix product
-#: batches cleanly over seeds and samples.
+#: copies of the input (see :mod:`apebench_nets.shifted_conv`).
 MAX_MATMUL_TAPS = 9
-
-
-def _shifted_matmul(
-    weight: Float[Array, " out_channels in_channels *kernel"],
-    x: Float[Array, " in_channels *space"],
-    before: int,
-    dilation: int,
-) -> Float[Array, " out_channels *space"]:
-    """Periodic cross-correlation as (out, in * taps) @ (in * taps, *space)."""
-    kernel_shape = weight.shape[2:]
-    num_spatial_dims = len(kernel_shape)
-    axes = tuple(range(1, num_spatial_dims + 1))
-    shifted = []
-    for tap in itertools.product(*(range(k) for k in kernel_shape)):
-        shifts = tuple(before - k * dilation for k in tap)
-        shifted.append(jnp.roll(x, shifts, axis=axes))
-    patches = jnp.stack(shifted, axis=1).reshape((-1,) + x.shape[1:])  # (in * taps, *space)
-    return jnp.tensordot(weight.reshape(weight.shape[0], -1), patches, axes=1)
 
 
 class _ConvParameters(eqx.Module):
@@ -128,7 +109,7 @@ class PeriodicConv(_ConvParameters):
     def __call__(self, x: Float[Array, " in_channels *space"]) -> Float[Array, " out_channels *coarse"]:
         padding = same_padding(self.kernel_size, self.dilation)
         if self.stride == 1 and self.kernel_size**self.num_spatial_dims <= MAX_MATMUL_TAPS:
-            return self._finish(_shifted_matmul(self.weight, x, padding[0], self.dilation)[None])
+            return self._finish(periodic_conv(self.weight, x, padding[0], self.dilation)[None])
         if padding != (0, 0):
             x = jnp.pad(x, ((0, 0),) + (padding,) * self.num_spatial_dims, mode="wrap")
         y = jax.lax.conv_general_dilated(
