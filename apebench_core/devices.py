@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import os
 import sys
+import warnings
 from typing import Any, TypeVar
 
 Tree = TypeVar("Tree")
@@ -40,7 +41,13 @@ def request_cpu_devices() -> None:
     if "xla_force_host_platform_device_count" in os.environ.get("XLA_FLAGS", ""):
         return
     chosen = os.environ.get(ENV_CPU_DEVICES, "").strip()
-    count = int(chosen) if chosen.isdigit() and int(chosen) >= 1 else usable_cores()
+    valid = chosen.isdigit() and int(chosen) >= 1
+    if chosen and not valid:
+        warnings.warn(
+            f"{ENV_CPU_DEVICES}={chosen!r} is not a positive integer; using one CPU device per core",
+            stacklevel=2,
+        )
+    count = int(chosen) if valid else usable_cores()
     if count > 1:
         os.environ["JAX_NUM_CPU_DEVICES"] = str(count)
 

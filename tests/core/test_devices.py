@@ -16,16 +16,19 @@ SUPPORT = str(Path(__file__).resolve().parents[1] / "support")
 PROBE = "import apebench_core, jax; print(jax.device_count())"
 
 
-def run_python(code: str, **env: str) -> str:
+def run_process(code: str, **env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in ("JAX_NUM_CPU_DEVICES", "APEBENCH_CPU_DEVICES")}
-    out = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-c", code],
         env={**clean, "PYTHONPATH": SUPPORT, **env},
         check=True,
         capture_output=True,
         text=True,
     )
-    return out.stdout.strip().splitlines()[-1]
+
+
+def run_python(code: str, **env: str) -> str:
+    return run_process(code, **env).stdout.strip().splitlines()[-1]
 
 
 def test_importing_the_core_asks_for_one_device_per_core():
@@ -46,6 +49,14 @@ def test_importing_the_core_asks_for_one_device_per_core():
 )
 def test_the_users_choice_wins(env, expected):
     assert run_python(PROBE, **env) == expected
+
+
+def test_an_invalid_count_warns_and_falls_back_to_one_device_per_core():
+    from apebench_core.devices import usable_cores
+
+    out = run_process(PROBE, APEBENCH_CPU_DEVICES="two")
+    assert out.stdout.strip().splitlines()[-1] == str(usable_cores())
+    assert "APEBENCH_CPU_DEVICES='two' is not a positive integer" in out.stderr
 
 
 def test_nothing_changes_when_jax_came_first():
