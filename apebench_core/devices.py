@@ -2,10 +2,12 @@
 
 XLA's CPU client splits each small matrix product of one computation over all cores, and
 for the benchmark's nets (26 channels, 160 points) that split is poor: two pinned
-single-core processes each train a Conv;26;10 seed in 9.1 ms per step, while both seeds
-vmapped on one device took 13-15 ms (benchmarks/RESULTS.md). With one CPU device per core
-and the seed axis sharded over them, each core trains its own seeds; seeds never interact,
-so no data moves between devices during training.
+single-core processes each trained a Conv;26;10 seed in 9.1 ms per step, while both seeds
+vmapped on one device took 13-15 ms. With one CPU device per core and the seed axis sharded
+over them, each core trains its own seeds; seeds never interact, so no data moves between
+devices during training. The gain shrinks once the layers fold the minibatch into larger
+products (:mod:`apebench_core.batching`): two Conv;26;10 seeds then took 10.8 ms per step on
+one device and 9.4 ms on two (noisy machine, in-process timing).
 
 JAX fixes its CPU device count when the backend starts, so :func:`request_cpu_devices`
 (called when ``apebench_core`` is imported, without importing JAX) asks for one device per

@@ -9,8 +9,9 @@ of the patches, and XLA transposes the patches and the output of every layer (co
 cost as much as the arithmetic). Under the training loop's promise
 (:func:`apebench_core.batching.vmap_inside_grad`) the convolution batches with its own
 rule instead, which folds the minibatch into the points,
-``(out, in * taps) @ (in * taps, batch * points)``: a vmapped Conv;26;10 forward and
-backward pass takes half the time.
+``(out, in * taps) @ (in * taps, batch * points)``. Measured on a 10-layer 26-channel stack
+(minibatch 20, 160 points, forward and backward): 8.2 -> 4.3 ms for one seed without a seed
+axis; in training with two seeds, Conv;26;10 ``one`` 12.3 -> 9.4 ms per step.
 """
 
 from __future__ import annotations
