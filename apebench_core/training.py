@@ -33,7 +33,7 @@ import optax
 from jaxtyping import Array, Float, PRNGKeyArray
 
 from .batching import vmap_inside_grad
-from .devices import drop_padding, keep_seed_layout, spread_seeds
+from .devices import drop_padding, map_seeds, spread_seeds
 from .progress import progress_bar
 
 
@@ -157,11 +157,12 @@ def train_ensemble(
 
     def run_chunk(p, s, first, length):
         if length not in compiled:
-            per_seed = jax.vmap(
-                lambda p, s, k, f, d: chunk(p, s, k, f, d, length), in_axes=(0, 0, 0, None, None)
+            per_seed = map_seeds(
+                lambda p, s, k, f, d: chunk(p, s, k, f, d, length),
+                num_seeds,
+                seeded=(True, True, True, False, False),
             )
-            # outputs keep the inputs' seed layout, so the next chunk reuses this compilation
-            compiled[length] = eqx.filter_jit(lambda *args: keep_seed_layout(per_seed(*args), num_seeds))
+            compiled[length] = eqx.filter_jit(per_seed)
         return compiled[length](p, s, shuffle_keys, first, windows)
 
     def run_callbacks(step: int) -> list[dict]:

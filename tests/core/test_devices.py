@@ -16,10 +16,10 @@ SUPPORT = str(Path(__file__).resolve().parents[1] / "support")
 PROBE = "import apebench_core, jax; print(jax.device_count())"
 
 
-def run_process(code: str, **env: str) -> subprocess.CompletedProcess:
+def run_process(code: str, *args: str, **env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in ("JAX_NUM_CPU_DEVICES", "APEBENCH_CPU_DEVICES")}
     return subprocess.run(
-        [sys.executable, "-c", code],
+        [sys.executable, "-c", code, *args],
         env={**clean, "PYTHONPATH": SUPPORT, **env},
         check=True,
         capture_output=True,
@@ -27,8 +27,8 @@ def run_process(code: str, **env: str) -> subprocess.CompletedProcess:
     )
 
 
-def run_python(code: str, **env: str) -> str:
-    return run_process(code, **env).stdout.strip().splitlines()[-1]
+def run_python(code: str, *args: str, **env: str) -> str:
+    return run_process(code, *args, **env).stdout.strip().splitlines()[-1]
 
 
 def test_importing_the_core_asks_for_one_device_per_core():
@@ -74,10 +74,11 @@ def test_seed_layout_pads_to_a_multiple_of_the_devices_used():
 
 TRAIN = (
     "import sys, numpy as np\n"
+    "num_seeds = int(sys.argv[1])\n"
     "from apebench_core.testing import registered_plugin\n"
     "from apebench_toy import ToyAdvection, ToyPlugin\n"
     "with registered_plugin(ToyPlugin(), 'toy'):\n"
-    "    t, _ = ToyAdvection(callbacks='weight_norm;100')(network_config='ToyStencil', num_seeds=3,"
+    "    t, _ = ToyAdvection(callbacks='weight_norm;100')(network_config='ToyStencil', num_seeds=num_seeds,"
     " progress=False)\n"
     "cols = t.filter(regex='train_loss_|toy_nrmse_').to_numpy(float)\n"
     "aux = np.asarray([[row['weight_norm'] for row in t[c]] for c in t.filter(regex='aux_')], float).T\n"
@@ -85,10 +86,12 @@ TRAIN = (
 )
 
 
-def test_three_seeds_on_two_devices_match_one_device():
-    """Padding (3 seeds -> 4 on 2 devices) and sharding change nothing a user sees."""
-    spread = eval(run_python(TRAIN, APEBENCH_CPU_DEVICES="2"))
-    single = eval(run_python(TRAIN, APEBENCH_CPU_DEVICES="1"))
+@pytest.mark.parametrize("num_seeds", [2, 3])
+def test_seeds_on_two_devices_match_one_device(num_seeds):
+    """Sharding (2 seeds: one per device, run without a seed axis) and padding (3 seeds -> 4,
+    two per device) change nothing a user sees."""
+    spread = eval(run_python(TRAIN, str(num_seeds), APEBENCH_CPU_DEVICES="2"))
+    single = eval(run_python(TRAIN, str(num_seeds), APEBENCH_CPU_DEVICES="1"))
     for a, b in zip(spread, single, strict=True):
-        assert np.asarray(a).shape[0] == 3
+        assert np.asarray(a).shape[0] == num_seeds
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
