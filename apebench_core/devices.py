@@ -120,7 +120,11 @@ def map_seeds(fn: Callable, num_seeds: int, seeded: tuple[bool, ...]) -> Callabl
     else:
         local = jax.vmap(fn, in_axes=in_axes)
     specs = tuple(PartitionSpec("seeds") if s else PartitionSpec() for s in seeded)
-    return jax.shard_map(local, mesh=sharding.mesh, in_specs=specs, out_specs=PartitionSpec("seeds"))
+    # no collectives between seeds, so no replication tracking: it would reject a loop that
+    # starts from shared data and continues with a seed's values
+    return jax.shard_map(
+        local, mesh=sharding.mesh, in_specs=specs, out_specs=PartitionSpec("seeds"), check_vma=False
+    )
 
 
 def drop_padding(tree: Tree, num_seeds: int) -> Tree:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import equinox as eqx
 import jax
+import jax.numpy as jnp
 from jaxtyping import Array, Float, PRNGKeyArray
 
 from ._base import Emulator
@@ -14,11 +15,20 @@ from .layers import PeriodicConv, Reach, add_reaches, pointwise_conv
 
 
 class LiftedStack(Emulator):
-    """lifting (in -> hidden) -> blocks (hidden -> hidden) -> projection (hidden -> out)."""
+    """lifting (in -> hidden) -> blocks (hidden -> hidden) -> projection (hidden -> out).
+
+    ``loop_over_blocks`` runs the (identically built) blocks as one loop over their stacked
+    weights instead of one after another. For post-activation residual blocks this is faster:
+    unrolled, XLA never stores the residual stream and recomputes it from every earlier block
+    for each ReLU mask of the backward pass (work quadratic in depth); a loop carry is stored.
+    Measured on Res;26;8 training (2 seeds, diff_adv): 17.7 -> 14.7 ms per step with ``one``,
+    83 -> 77 ms with ``sup;5``; the FNO got 30% slower, so it stays unrolled.
+    """
 
     lifting: PeriodicConv
     blocks: tuple[eqx.Module, ...]
     projection: PeriodicConv
+    loop_over_blocks: bool = eqx.field(static=True, default=False)
 
     def __init__(
         self,
@@ -29,6 +39,7 @@ class LiftedStack(Emulator):
         hidden_channels: int,
         num_blocks: int,
         make_block: Callable[[PRNGKeyArray], eqx.Module],
+        loop_over_blocks: bool = False,
         key: PRNGKeyArray,
     ):
         if num_blocks < 1:
@@ -37,11 +48,17 @@ class LiftedStack(Emulator):
         self.lifting = pointwise_conv(num_spatial_dims, in_channels, hidden_channels, key=lifting_key)
         self.blocks = tuple(make_block(k) for k in block_keys)
         self.projection = pointwise_conv(num_spatial_dims, hidden_channels, out_channels, key=projection_key)
+        self.loop_over_blocks = loop_over_blocks
 
     def __call__(self, x: Float[Array, " channels *space"]) -> Float[Array, " channels *space"]:
         x = self.lifting(x)
-        for block in self.blocks:
-            x = block(x)
+        if self.loop_over_blocks:
+            weights, structure = eqx.partition(self.blocks, eqx.is_array)
+            stacked = jax.tree.map(lambda *leaves: jnp.stack(leaves), *weights)
+            x, _ = jax.lax.scan(lambda h, w: (eqx.combine(w, structure[0])(h), None), x, stacked)
+        else:
+            for block in self.blocks:
+                x = block(x)
         return self.projection(x)
 
     @property
@@ -67,6 +84,7 @@ def classic_res_net(
         hidden_channels=hidden_channels,
         num_blocks=num_blocks,
         make_block=lambda k: ClassicResBlock(num_spatial_dims, hidden_channels, activation=activation, key=k),
+        loop_over_blocks=True,
         key=key,
     )
 

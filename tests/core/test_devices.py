@@ -95,3 +95,31 @@ def test_seeds_on_two_devices_match_one_device(num_seeds):
     for a, b in zip(spread, single, strict=True):
         assert np.asarray(a).shape[0] == num_seeds
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
+
+
+MAP_SEEDS = (
+    "import sys, json\n"
+    "from apebench_core.devices import map_seeds, spread_seeds, drop_padding\n"
+    "import jax, jax.numpy as jnp\n"
+    "assert jax.device_count() == 2\n"
+    "num_seeds = int(sys.argv[1])\n"
+    "def per_seed(scale, start):  # a loop whose carry starts shared and continues per seed\n"
+    "    def chain(s, u0):\n"
+    "        return jax.lax.scan(lambda u, _: (jnp.sin(u) * s, u), u0, None, length=20)[1].sum()\n"
+    "    return jax.grad(lambda s: jax.vmap(lambda u0: chain(s, u0))(start).sum())(scale)\n"
+    "scales = jnp.linspace(0.5, 0.9, num_seeds)\n"
+    "start = jnp.arange(6.0).reshape(3, 2)\n"
+    "mapped = jax.jit(map_seeds(per_seed, num_seeds, seeded=(True, False)))\n"
+    "out = drop_padding(mapped(spread_seeds(scales, num_seeds), start), num_seeds)\n"
+    "ref = jax.vmap(per_seed, in_axes=(0, None))(scales, start)\n"
+    "print(json.dumps([out.shape[0], float(jnp.max(jnp.abs(out - ref)))]))\n"
+)
+
+
+@pytest.mark.parametrize("num_seeds", [1, 2, 3])
+def test_map_seeds_runs_loops_from_shared_data_per_device(num_seeds):
+    """One seed per device (no seed axis), two per device (padded) and one device in all;
+    a loop carry that starts from shared data must not trip shard_map's replication checks."""
+    rows, err = json.loads(run_python(MAP_SEEDS, str(num_seeds), APEBENCH_CPU_DEVICES="2"))
+    assert rows == num_seeds
+    assert err < 1e-5
