@@ -103,7 +103,7 @@ MATMUL = textwrap.dedent(
 QUALITY = textwrap.dedent(
     """
     import json, sys
-    side, net, train, steps = sys.argv[1:5]
+    side, net, train, steps, seeds = sys.argv[1:6]
     optim = f"adam;{steps};warmup_cosine;0.0;1e-3;{int(steps) // 5}"
     if side == "ours":
         import apebench_core as apebench
@@ -112,7 +112,7 @@ QUALITY = textwrap.dedent(
         import apebench
         kwargs = {}
     scene = apebench.scenarios.difficulty.Advection(optim_config=optim)
-    table, _ = scene(task_config="predict", network_config=net, train_config=train, num_seeds=2, **kwargs)
+    table, _ = scene(task_config="predict", network_config=net, train_config=train, num_seeds=int(seeds), **kwargs)
     print(json.dumps({t: float(table[f"mean_nRMSE_{t:04d}"].median()) for t in (1, 10, 100, 200)}))
     """
 )
@@ -153,6 +153,7 @@ def main() -> None:
     parser.add_argument("--long", type=int, default=600)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--quality-steps", type=int, default=0)
+    parser.add_argument("--quality-seeds", type=int, default=2)
     parser.add_argument("--nets", nargs="*", default=NETS)
     parser.add_argument("--trains", nargs="*", default=TRAINS)
     args = parser.parse_args()
@@ -180,11 +181,13 @@ def main() -> None:
                 flush=True,
             )
     if args.quality_steps:
-        print(f"\nmedian nRMSE over 2 seeds after {args.quality_steps} steps (warmup-cosine peak 1e-3)")
+        print(
+            f"\nmedian nRMSE over {args.quality_seeds} seeds after {args.quality_steps} steps (warmup-cosine peak 1e-3)"
+        )
         for net in args.nets:
             for train in args.trains:
                 for side in ("apebench", "ours"):
-                    nrmse = run(side, QUALITY, net, train, args.quality_steps)
+                    nrmse = run(side, QUALITY, net, train, args.quality_steps, args.quality_seeds)
                     cells = "  ".join(f"t={t}: {v:.4f}" for t, v in nrmse.items())
                     print(f"{net:<18} {train:<6} {side:<9} {cells}", flush=True)
 
