@@ -112,7 +112,8 @@ QUALITY = textwrap.dedent(
         import apebench
         kwargs = {}
     scene = apebench.scenarios.difficulty.Advection(optim_config=optim)
-    table, _ = scene(task_config="predict", network_config=net, train_config=train, num_seeds=int(seeds), **kwargs)
+    configs = dict(task_config="predict", network_config=net, train_config=train)
+    table, _ = scene(**configs, num_seeds=int(seeds), **kwargs)
     print(json.dumps({t: float(table[f"mean_nRMSE_{t:04d}"].median()) for t in (1, 10, 100, 200)}))
     """
 )
@@ -182,7 +183,8 @@ def main() -> None:
             )
     if args.quality_steps:
         print(
-            f"\nmedian nRMSE over {args.quality_seeds} seeds after {args.quality_steps} steps (warmup-cosine peak 1e-3)"
+            f"\nmedian nRMSE over {args.quality_seeds} seeds after {args.quality_steps} steps"
+            " (warmup-cosine peak 1e-3)"
         )
         for net in args.nets:
             for train in args.trains:
