@@ -9,8 +9,8 @@ Both sides train 2 seeds of ``diff_adv`` (1D advection, defaults of the inventor
 same nets and methodologies. APEBench runs in its own virtual
 environment (created on first use under benchmarks/.venvs/apebench with
 ``pip install apebench==0.1.1 jax==0.10.2``). With ``--quality-steps N`` both sides also train
-N steps with the default warmup-cosine schedule and report the median nRMSE over seeds at
-steps 1, 10, 100 and 200 of the test rollout.
+N steps with the default warmup-cosine schedule (``--quality-seeds`` seeds, 2 by default) and
+report the median nRMSE over seeds at steps 1, 10, 100 and 200 of the test rollout.
 
 Achieved FLOP/s: the floating-point work of one update step (XLA's cost analysis of our
 loss and gradient, two seeds) over each side's seconds per step, next to the rate of a large
