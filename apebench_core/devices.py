@@ -105,20 +105,16 @@ def map_seeds(fn: Callable, num_seeds: int, seeded: tuple[bool, ...]) -> Callabl
     import jax
     from jax.sharding import PartitionSpec
 
-    in_axes = tuple(0 if s else None for s in seeded)
+    vmapped = jax.vmap(fn, in_axes=tuple(0 if s else None for s in seeded))
     sharding, padded = seed_layout(num_seeds)
     if sharding is None:
-        return jax.vmap(fn, in_axes=in_axes)
-    if padded == sharding.mesh.size:
+        return vmapped
 
-        def local(*args):
-            args = [
-                jax.tree.map(lambda leaf: leaf[0], a) if s else a for a, s in zip(args, seeded, strict=True)
-            ]
-            return jax.tree.map(lambda leaf: leaf[None], fn(*args))
+    def one_seed_per_device(*args):
+        args = [jax.tree.map(lambda leaf: leaf[0], a) if s else a for a, s in zip(args, seeded, strict=True)]
+        return jax.tree.map(lambda leaf: leaf[None], fn(*args))
 
-    else:
-        local = jax.vmap(fn, in_axes=in_axes)
+    local = one_seed_per_device if padded == sharding.mesh.size else vmapped
     specs = tuple(PartitionSpec("seeds") if s else PartitionSpec() for s in seeded)
     # no collectives between seeds, so no replication tracking: it would reject a loop that
     # starts from shared data and continues with a seed's values

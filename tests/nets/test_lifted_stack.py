@@ -39,9 +39,8 @@ def test_looped_blocks_give_the_unrolled_values_and_gradients(x64, promised):
     np.testing.assert_allclose(jax.vmap(looped)(x), jax.vmap(unrolled)(x), rtol=1e-12, atol=1e-12)
     grads = [eqx.filter_grad(loss)(net) for net in (looped, unrolled)]
     leaves = [jax.tree.leaves(g) for g in grads]
-    assert (
-        len(leaves[0]) == len(leaves[1]) == 2 * 2 + 3 * 2 * 2
-    )  # weight and bias: lifting, projection, 3 blocks of 2 convs
+    # weight and bias of the lifting, the projection and the 2 convs of each of the 3 blocks
+    assert len(leaves[0]) == len(leaves[1]) == 2 * 2 + 3 * 2 * 2
     for a, b in zip(*leaves, strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
 
