@@ -10,7 +10,9 @@ same nets and methodologies. APEBench runs in its own virtual
 environment (created on first use under benchmarks/.venvs/apebench with
 ``pip install apebench==0.1.1 jax==0.10.2``). With ``--quality-steps N`` both sides also train
 N steps with the default warmup-cosine schedule (``--quality-seeds`` seeds, 2 by default) and
-report the median nRMSE over seeds at steps 1, 10, 100 and 200 of the test rollout.
+report the median nRMSE over seeds at steps 1, 10, 100 and 200 of the test rollout, with the
+p-value of a two-sided Welch t-test on the seeds' log nRMSE (errors spread multiplicatively
+across seeds; a small p says the two sides differ by more than seed noise).
 
 Achieved FLOP/s: the floating-point work of one update step (XLA's cost analysis of our
 loss and gradient, two seeds) over each side's seconds per step, next to the rate of a large
@@ -29,6 +31,10 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+
+import numpy as np
+
+from apebench_core.analysis import t_test
 
 HERE = Path(__file__).resolve().parent
 APEBENCH_PYTHON = HERE / ".venvs" / "apebench" / "bin" / "python"
@@ -114,7 +120,7 @@ QUALITY = textwrap.dedent(
     scene = apebench.scenarios.difficulty.Advection(optim_config=optim)
     configs = dict(task_config="predict", network_config=net, train_config=train)
     table, _ = scene(**configs, num_seeds=int(seeds), **kwargs)
-    print(json.dumps({t: float(table[f"mean_nRMSE_{t:04d}"].median()) for t in (1, 10, 100, 200)}))
+    print(json.dumps({t: table[f"mean_nRMSE_{t:04d}"].astype(float).tolist() for t in (1, 10, 100, 200)}))
     """
 )
 
@@ -155,6 +161,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--quality-steps", type=int, default=0)
     parser.add_argument("--quality-seeds", type=int, default=2)
+    parser.add_argument(
+        "--quality-json", help="append each config's per-seed nRMSE to this file (JSON lines)"
+    )
     parser.add_argument("--nets", nargs="*", default=NETS)
     parser.add_argument("--trains", nargs="*", default=TRAINS)
     args = parser.parse_args()
@@ -188,10 +197,22 @@ def main() -> None:
         )
         for net in args.nets:
             for train in args.trains:
-                for side in ("apebench", "ours"):
-                    nrmse = run(side, QUALITY, net, train, args.quality_steps, args.quality_seeds)
-                    cells = "  ".join(f"t={t}: {v:.4f}" for t, v in nrmse.items())
+                seeds = {
+                    side: run(side, QUALITY, net, train, args.quality_steps, args.quality_seeds)
+                    for side in SIDES
+                }
+                for side, nrmse in seeds.items():
+                    cells = "  ".join(f"t={t}: {np.median(v):.4f}" for t, v in nrmse.items())
                     print(f"{net:<18} {train:<6} {side:<9} {cells}", flush=True)
+                pvalues = (
+                    t_test(np.log(seeds["ours"][t]), np.log(seeds["apebench"][t]), alternative="two-sided")[1]
+                    for t in seeds["ours"]
+                )
+                cells = "  ".join(f"t={t}: {p:.2f}  " for t, p in zip(seeds["ours"], pvalues, strict=True))
+                print(f"{net:<18} {train:<6} {'p-value':<9} {cells}", flush=True)
+                if args.quality_json:
+                    with open(args.quality_json, "a") as file:
+                        file.write(json.dumps({"net": net, "train": train, **seeds}) + "\n")
 
 
 if __name__ == "__main__":
