@@ -9,18 +9,18 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from ._config import ParsedConfig
-from ._spec import REQUIRED, ComponentSpec, Field
-from .devices import request_cpu_devices as _request_cpu_devices
-from .errors import (
+from . import _compat
+from .experiment.devices import request_cpu_devices as _request_cpu_devices
+from .plugin.config import ParsedConfig
+from .plugin.errors import (
     AmbiguousComponentError,
     ApebenchError,
     ConfigError,
     PluginLoadError,
     UnknownComponentError,
 )
-from .hookspecs import hookimpl
-from .registry import (
+from .plugin.hookspecs import hookimpl
+from .plugin.lookup import (
     build,
     format_config,
     get_registry,
@@ -30,39 +30,41 @@ from .registry import (
     list_plugins,
     parse_config,
 )
+from .plugin.spec import REQUIRED, ComponentSpec, Field
 
 __version__ = "0.1.0"
 
+_compat.install(__name__)
 _request_cpu_devices()  # before JAX starts: one CPU device per core, seeds trained side by side
 
 # Seed-API names resolved lazily (they pull in pandas/JAX when used).
 _LAZY = {
     "scenarios": ("apebench_core.scenarios", None),
-    "BaseScenario": ("apebench_core.scenario", "BaseScenario"),
-    "run_experiment": ("apebench_core.run", "run_experiment"),
-    "get_experiment_name": ("apebench_core.run", "get_experiment_name"),
-    "melt_data": ("apebench_core.melt", "melt_data"),
-    "melt_loss": ("apebench_core.melt", "melt_loss"),
-    "melt_metrics": ("apebench_core.melt", "melt_metrics"),
-    "melt_sample_rollouts": ("apebench_core.melt", "melt_sample_rollouts"),
-    "median_table": ("apebench_core.summary", "median_table"),
-    "run_study": ("apebench_core.study", "run_study"),
-    "run_study_convenience": ("apebench_core.study", "run_study_convenience"),
-    "melt_concat_metrics_from_list": ("apebench_core.analysis", "melt_concat_metrics_from_list"),
-    "melt_concat_loss_from_list": ("apebench_core.analysis", "melt_concat_loss_from_list"),
+    "BaseScenario": ("apebench_core.experiment.scenario", "BaseScenario"),
+    "run_experiment": ("apebench_core.experiment.run", "run_experiment"),
+    "get_experiment_name": ("apebench_core.experiment.run", "get_experiment_name"),
+    "melt_data": ("apebench_core.experiment.melt", "melt_data"),
+    "melt_loss": ("apebench_core.experiment.melt", "melt_loss"),
+    "melt_metrics": ("apebench_core.experiment.melt", "melt_metrics"),
+    "melt_sample_rollouts": ("apebench_core.experiment.melt", "melt_sample_rollouts"),
+    "median_table": ("apebench_core.experiment.summary", "median_table"),
+    "run_study": ("apebench_core.study.runner", "run_study"),
+    "run_study_convenience": ("apebench_core.study.runner", "run_study_convenience"),
+    "melt_concat_metrics_from_list": ("apebench_core.study.analysis", "melt_concat_metrics_from_list"),
+    "melt_concat_loss_from_list": ("apebench_core.study.analysis", "melt_concat_loss_from_list"),
     "melt_concat_sample_rollouts_from_list": (
-        "apebench_core.analysis",
+        "apebench_core.study.analysis",
         "melt_concat_sample_rollouts_from_list",
     ),
-    "melt_concat_from_list": ("apebench_core.analysis", "melt_concat_from_list"),
-    "read_in_kwargs": ("apebench_core.analysis", "read_in_kwargs"),
-    "aggregate_gmean": ("apebench_core.analysis", "aggregate_gmean"),
-    "relative_by_config": ("apebench_core.analysis", "relative_by_config"),
-    "split_train": ("apebench_core.analysis", "split_train"),
-    "pvalues_against_best": ("apebench_core.analysis", "pvalues_against_best"),
-    "read_raw": ("apebench_core.store", "read_raw"),
-    "steps_until_below": ("apebench_core.summary", "steps_until_below"),
-    "correlation_time": ("apebench_core.summary", "correlation_time"),
+    "melt_concat_from_list": ("apebench_core.study.analysis", "melt_concat_from_list"),
+    "read_in_kwargs": ("apebench_core.study.analysis", "read_in_kwargs"),
+    "aggregate_gmean": ("apebench_core.study.analysis", "aggregate_gmean"),
+    "relative_by_config": ("apebench_core.study.analysis", "relative_by_config"),
+    "split_train": ("apebench_core.study.analysis", "split_train"),
+    "pvalues_against_best": ("apebench_core.study.analysis", "pvalues_against_best"),
+    "read_raw": ("apebench_core.study.store", "read_raw"),
+    "steps_until_below": ("apebench_core.experiment.summary", "steps_until_below"),
+    "correlation_time": ("apebench_core.experiment.summary", "correlation_time"),
 }
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from .._registry import get_registry
-from ..scenario import BaseScenario
+from ..experiment.scenario import BaseScenario
+from ..plugin.registry import get_registry
 
 
 class _ScenarioDict(Mapping[str, Any]):

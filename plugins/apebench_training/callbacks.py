@@ -14,7 +14,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from apebench_core.pipeline import extract_seed, metric_rollouts, sample_rollouts
+from apebench_core.experiment.networks import extract_seed
 
 
 def _num_seeds(networks: Any) -> int:
@@ -44,41 +44,35 @@ class WeightNorm:
 @attrs.frozen
 class Metrics:
     every: int
-    scenario: Any = attrs.field(repr=False)
+    evaluation: Any = attrs.field(repr=False)
     name: str = "metrics"
 
     def __call__(self, networks: Any, make_stepper: Callable) -> list:
-        steppers = eqx.filter_vmap(make_stepper)(networks)
-        values = metric_rollouts(steppers, self.scenario.get_test_data(), self.scenario.get_metric_fns())
+        values = self.evaluation.metric_rollouts(eqx.filter_vmap(make_stepper)(networks))
         return [{metric: v[i] for metric, v in values.items()} for i in range(_num_seeds(networks))]
 
 
 @attrs.frozen
 class SampleRollout:
     every: int
-    scenario: Any = attrs.field(repr=False)
+    evaluation: Any = attrs.field(repr=False)
     name: str = "sample_rollout"
 
     def __call__(self, networks: Any, make_stepper: Callable) -> list:
-        steppers = eqx.filter_vmap(make_stepper)(networks)
-        scene = self.scenario
-        rollouts = sample_rollouts(
-            steppers, scene.get_test_data()[: scene.num_trjs_returned, 0], scene.test_temporal_horizon
-        )
-        return list(rollouts)
+        return list(self.evaluation.sample_rollouts(eqx.filter_vmap(make_stepper)(networks)))
 
 
-def get_network(*, every: int, scenario: Any) -> GetNetwork:
+def get_network(*, every: int) -> GetNetwork:
     return GetNetwork(every)
 
 
-def weight_norm(*, every: int, scenario: Any) -> WeightNorm:
+def weight_norm(*, every: int) -> WeightNorm:
     return WeightNorm(every)
 
 
-def metrics(*, every: int, scenario: Any) -> Metrics:
-    return Metrics(every, scenario)
+def metrics(*, every: int, evaluation: Any) -> Metrics:
+    return Metrics(every, evaluation)
 
 
-def sample_rollout(*, every: int, scenario: Any) -> SampleRollout:
-    return SampleRollout(every, scenario)
+def sample_rollout(*, every: int, evaluation: Any) -> SampleRollout:
+    return SampleRollout(every, evaluation)

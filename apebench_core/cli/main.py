@@ -9,11 +9,12 @@ from typing import Any
 
 import click
 
-from . import __version__
-from ._registry import get_registry
-from ._spec import ComponentSpec
-from .errors import ApebenchError
-from .hookspecs import KINDS
+from .. import __version__
+from ..experiment import defaults
+from ..plugin.errors import ApebenchError
+from ..plugin.hookspecs import KINDS
+from ..plugin.registry import get_registry
+from ..plugin.spec import ComponentSpec
 
 _PLURALS = {f"{kind}s": kind for kind in KINDS} | {
     "initial_conditions": "initial_condition",
@@ -26,8 +27,8 @@ def _kind(word: str) -> str | None:
     return word if word in KINDS else _PLURALS.get(word)
 
 
-def _spec_dict(spec: ComponentSpec) -> dict[str, Any]:
-    return {
+def _spec_dict(spec: ComponentSpec, *, with_scenario_fields: bool = False) -> dict[str, Any]:
+    entry = {
         "kind": spec.kind,
         "name": spec.name,
         "plugin": spec.plugin,
@@ -46,19 +47,35 @@ def _spec_dict(spec: ComponentSpec) -> dict[str, Any]:
         ],
         "metadata": dict(spec.metadata),
     }
+    if with_scenario_fields and spec.kind == "scenario":
+        entry["scenario_fields"] = [
+            {"name": f.name, "type": f.type_label, "default": f.default, "help": f.help}
+            for f in _scenario_fields(spec).values()
+        ]
+    return entry
 
 
 class _CleanErrors(click.Group):
-    """Turn apebench errors into one line and exit code 1, unless ``--debug``."""
+    """The one funnel for errors: each becomes one ``error:`` line and exit code 1, never a
+    traceback, unless ``--debug``. Mistakes in the input say what was wrong; anything else
+    is named by its type, with a pointer to ``--debug``."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (ApebenchError, FileNotFoundError, PermissionError, ValueError) as error:
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as error:  # noqa: BLE001 - the funnel
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            click.echo(f"error: {error}", err=True)
+            click.echo(f"error: {_one_line(error)}", err=True)
             sys.exit(1)
+
+
+def _one_line(error: BaseException) -> str:
+    if isinstance(error, (ApebenchError, ValueError, OSError)):
+        return str(error)
+    return f"{type(error).__name__}: {error} (unexpected; rerun with --debug for the traceback)"
 
 
 @click.group(cls=_CleanErrors)
@@ -145,7 +162,7 @@ def show_command(name: str, kind: str | None, as_json: bool) -> None:
             errors[0] if len(errors) == 1 else f"no component named {name!r} (try `apebench list`)"
         )
     if as_json:
-        click.echo(json.dumps([_spec_dict(spec) for spec in found], indent=2))
+        click.echo(json.dumps([_spec_dict(spec, with_scenario_fields=True) for spec in found], indent=2))
         return
     for spec in found:
         click.secho(f"{spec.name}  ({spec.kind}, plugin {spec.plugin})", bold=True)
@@ -157,32 +174,42 @@ def show_command(name: str, kind: str | None, as_json: bool) -> None:
         for field in spec.fields:
             default = "required" if field.required else f"default {field.default}"
             click.echo(f"    {field.name:<22} {field.type_label:<24} {default:<18} {field.help}")
+        if spec.kind == "scenario":
+            _show_scenario_fields(spec)
         click.echo()
 
 
-def _parse_overrides(args: list[str]) -> dict[str, Any]:
-    """``--key value`` pairs after the known options become scenario attribute overrides."""
-    import ast
+def _scenario_fields(spec: ComponentSpec) -> dict[str, Any]:
+    from ..experiment.plan import fields_of
 
-    overrides: dict[str, Any] = {}
+    return fields_of(spec.qualified_name)
+
+
+def _show_scenario_fields(spec: ComponentSpec) -> None:
+    click.echo("  fields (set with --FIELD VALUE on `apebench run`, or as keywords):")
+    for field in _scenario_fields(spec).values():
+        click.echo(f"    {field.name:<26} {field.type_label:<30} default {field.default!s:<24} {field.help}")
+
+
+def _override_pairs(args: list[str]) -> dict[str, str]:
+    """``--field value`` pairs after the known options, as text (``--num-points`` -> ``num_points``)."""
+    pairs: dict[str, str] = {}
     if len(args) % 2:
-        raise click.UsageError(f"scenario overrides come as --KEY VALUE pairs, got {' '.join(args)!r}")
+        raise click.UsageError(f"scenario fields come as --FIELD VALUE pairs, got {' '.join(args)!r}")
     for flag, raw in zip(args[::2], args[1::2], strict=True):
-        if not flag.startswith("--"):
-            raise click.UsageError(f"expected --KEY before {raw!r}, got {flag!r}")
-        try:
-            value: Any = ast.literal_eval(raw)
-        except (ValueError, SyntaxError):
-            value = raw
-        overrides[flag[2:].replace("-", "_")] = value
-    return overrides
+        if not flag.startswith("--") or len(flag) < 3:
+            raise click.UsageError(f"expected --FIELD before {raw!r}, got {flag!r}")
+        pairs[flag[2:].replace("-", "_")] = raw
+    return pairs
 
 
 @main.command("run", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.argument("scenario")
-@click.option("--net", default="Conv;26;10;relu", show_default=True, help="Architecture config string.")
-@click.option("--train", default="one", show_default=True, help="Learning methodology config string.")
-@click.option("--task", default="predict", show_default=True, help="Task config string.")
+@click.option("--net", default=defaults.NET, show_default=True, help="Architecture config string.")
+@click.option(
+    "--train", default=defaults.TRAIN, show_default=True, help="Learning methodology config string."
+)
+@click.option("--task", default=defaults.TASK, show_default=True, help="Task config string.")
 @click.option("--num-seeds", default=1, show_default=True, type=click.IntRange(1))
 @click.option("--start-seed", default=0, show_default=True, type=int)
 @click.option("--out", type=click.Path(file_okay=False), help="Write result files into this folder.")
@@ -201,39 +228,54 @@ def run_command(
     out: str | None,
     plot: bool,
 ) -> None:
-    """Run one experiment: SCENARIO key, then any scenario attribute as --KEY VALUE."""
-    from .run import run_experiment
-    from .summary import median_table
+    """Run one experiment: SCENARIO key, then any scenario field as --FIELD VALUE (see `apebench show`)."""
+    from ..experiment.plan import fields_of, plan
+    from ..experiment.results import check_output_folder
 
-    overrides = _parse_overrides(ctx.args)
-    table, _ = run_experiment(
-        scenario=scenario,
-        task=task,
-        net=net,
-        train=train,
-        start_seed=start_seed,
-        num_seeds=num_seeds,
-        **overrides,
+    fields = fields_of(scenario)
+    overrides = {
+        name: fields[name].parse_text(raw) if name in fields else raw
+        for name, raw in _override_pairs(ctx.args).items()
+    }
+    experiment = plan(
+        scenario, task=task, net=net, train=train, start_seed=start_seed, num_seeds=num_seeds, **overrides
     )
-    metric = [c for c in table.columns if c.endswith("_0001")][0][: -len("_0001")]
+    if out:
+        check_output_folder(out)  # before training, not after
+    if plot:
+        _require_matplotlib()
+
+    from ..experiment.pipeline import run
+    from ..experiment.summary import median_table
+
+    table = run(experiment).table
+    last_seed = experiment.start_seed + experiment.num_seeds - 1
     click.echo(
-        f"{table['scenario'].iloc[0]}  {task}  {net}  {train}  "
-        f"seeds {start_seed}..{start_seed + num_seeds - 1}"
+        f"{table['scenario'].iloc[0]}  {experiment.task}  {experiment.net}  {experiment.train}  "
+        f"seeds {experiment.start_seed}..{last_seed}"
     )
-    click.echo(f"median {metric} over seeds:")
-    click.echo(median_table(table, metric).round(4).to_string())
+    for metric in experiment.metric_names:
+        click.echo(f"median {metric} over seeds:")
+        click.echo(median_table(table, metric).round(4).to_string())
     if table["diverged"].any():
         click.echo(
             f"warning: seeds {list(table.loc[table['diverged'], 'seed'])} diverged (NaN/Inf)", err=True
         )
     if out:
-        from .results import write_run
+        from ..experiment.results import write_run
 
         for path in write_run(table, out, plot=plot):
             click.echo(f"wrote {path}")
 
 
-from . import cli_study  # noqa: E402,F401  (registers `study` and `plot` on main)
+def _require_matplotlib() -> None:
+    import importlib.util
+
+    if importlib.util.find_spec("matplotlib") is None:
+        raise ApebenchError("--plot needs matplotlib: pip install 'apebench-core[plot]'")
+
+
+from . import study  # noqa: E402,F401  (registers `study` and `plot` on main)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -16,10 +16,10 @@ import attrs
 import importlib_metadata
 import pluggy
 
-from ._config import SEPARATOR, ParsedConfig, parse_tokens
-from ._spec import ComponentSpec
+from .config import SEPARATOR, ParsedConfig, parse_tokens
 from .errors import AmbiguousComponentError, ConfigError, PluginLoadError, UnknownComponentError
 from .hookspecs import KINDS, PROJECT, ApebenchSpecs
+from .spec import ComponentSpec
 
 ENTRY_POINT_GROUP = "apebench"
 #: Environment switches (truthy: 1, true, yes, on).

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._config import ParsedConfig
-from ._registry import PluginInfo, Registry, get_registry
-from ._spec import ComponentSpec
+from .config import ParsedConfig
+from .registry import PluginInfo, Registry, get_registry
+from .spec import ComponentSpec
 
 
 def list_components(kind: str, pattern: str | None = None) -> list[ComponentSpec]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._registry import get_registry
+from . import defaults
 
 
 def get_experiment_name(
@@ -18,23 +18,27 @@ def get_experiment_name(
 def run_experiment(
     *,
     scenario: str,
-    task: str,
-    net: str,
-    train: str,
-    start_seed: int,
-    num_seeds: int,
+    task: str = defaults.TASK,
+    net: str = defaults.NET,
+    train: str = defaults.TRAIN,
+    start_seed: int = 0,
+    num_seeds: int = 1,
     progress: bool = True,
     **scenario_kwargs: Any,
 ) -> tuple[Any, Any]:
-    """Build the scenario ``scenario`` with ``scenario_kwargs`` and run it; returns (table, steppers)."""
-    scene = get_registry().build("scenario", scenario, **scenario_kwargs)
-    table, steppers = scene(
-        task_config=task,
-        network_config=net,
-        train_config=train,
+    """Plan the experiment (every field checked before any data exists), run it; returns
+    (wide table, seed-stacked steppers)."""
+    from .pipeline import run
+    from .plan import plan
+
+    experiment = plan(
+        scenario,
+        task=task,
+        net=net,
+        train=train,
         start_seed=start_seed,
         num_seeds=num_seeds,
-        progress=progress,
+        **scenario_kwargs,
     )
-    table["scenario_kwargs"] = str(scenario_kwargs)
-    return table, steppers
+    result = run(experiment, progress=progress)
+    return result.table, result.raw.steppers

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from ._registry import Registry, get_registry
+from .registry import Registry, get_registry
 
 
 @contextmanager

@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .melt import melt_loss, melt_metrics, melt_sample_rollouts
-from .results import BASE_NAMES
+from ..experiment.melt import melt_loss, melt_metrics, melt_sample_rollouts
+from ..experiment.results import BASE_NAMES
 from .store import ResultStore, read_json, read_raw, read_table, write_json, write_table
 
 BASE_NAMES_NO_TRAIN = [c for c in BASE_NAMES if c != "train"]
@@ -171,7 +171,7 @@ def split_train(df: pd.DataFrame, column: str = "train") -> pd.DataFrame:
 
     Uses the trainer specs of the registry, so any plugin's methodology decodes.
     """
-    from ._registry import get_registry
+    from ..plugin.registry import get_registry
 
     registry = get_registry()
     parsed = {text: registry.parse("trainer", text) for text in df[column].unique()}
@@ -303,7 +303,7 @@ def plot_study(tables: Sequence[pd.DataFrame], metric_name: str = "mean_nRMSE") 
     ``plot_run`` groups by the ``net`` column, so it receives a table whose ``net``
     holds the label of the configuration columns that vary.
     """
-    from .plotting import plot_run
+    from ..experiment.plotting import plot_run
 
     if not tables:
         raise ValueError("no complete experiments to plot")

@@ -12,8 +12,8 @@ from typing import Any
 
 import click
 
-from .cli import main
-from .errors import ApebenchError
+from ..plugin.errors import ApebenchError
+from .main import main
 
 
 def load_study(path: Path) -> list[dict[str, Any]]:
@@ -57,7 +57,7 @@ def _metric_names(wide: Any, requested: str | None) -> list[str]:
 def _executor(workers: int | None, scheduler: str | None) -> contextlib.AbstractContextManager[Any]:
     if workers is None and scheduler is None:
         return contextlib.nullcontext()
-    from .study import dask_executor
+    from ..study.runner import dask_executor
 
     return dask_executor(workers=workers, scheduler=scheduler)
 
@@ -65,9 +65,9 @@ def _executor(workers: int | None, scheduler: str | None) -> contextlib.Abstract
 def _summary(raw_files: list[str], metric_names: str | None) -> None:
     import pandas as pd
 
-    from .analysis import label_configs
-    from .store import read_raw
-    from .summary import median_table
+    from ..experiment.summary import median_table
+    from ..study.analysis import label_configs
+    from ..study.store import read_raw
 
     wide = pd.concat([read_raw(f) for f in raw_files], ignore_index=True)
     wide["net"] = label_configs(wide)  # median_table keeps only the base columns: label through `net`
@@ -112,9 +112,9 @@ def study_command(
     """
     if workers is not None and scheduler is not None:
         raise click.UsageError("use --workers (local cluster) or --scheduler (existing cluster), not both")
-    from .analysis import melt_concat_from_list
-    from .store import read_raw
-    from .study import plan_study, run_study
+    from ..study.analysis import melt_concat_from_list
+    from ..study.runner import plan_study, run_study
+    from ..study.store import read_raw
 
     configs = load_study(study)
     if start_seed is not None:
@@ -145,8 +145,8 @@ def plot_command(results: Path, out: Path | None, metric_name: str | None) -> No
 
     RESULTS is a study's results folder or one stored raw table.
     """
-    from .analysis import plot_study, read_study
-    from .store import read_raw
+    from ..study.analysis import plot_study, read_study
+    from ..study.store import read_raw
 
     if not results.exists():
         raise FileNotFoundError(f"{results} not found")

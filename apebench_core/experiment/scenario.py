@@ -1,13 +1,13 @@
-"""``BaseScenario``: one scenario composes the experiment, data flowing downhill.
+"""``BaseScenario``: the data protocol of one PDE (fields, steppers, initial conditions, data).
 
-scenario fields -> reference stepper + initial conditions -> train/test
-trajectories (generated once per instance) -> network from the architecture
-spec -> neural stepper for the task -> methodology + optimizer -> trained
-networks for all seeds (vmapped) -> metric rollouts -> one wide table.
+Subclasses declare their fields as annotated class attributes; they become a frozen,
+keyword-only dataclass automatically (no decorator needed), like the seed API's
+Equinox-module scenarios. Types, defaults, help and ranges of the fields are declared
+by the class itself (``field_docs``; see :mod:`apebench_core.experiment.fields`).
 
-Subclasses declare their fields as annotated class attributes; they become a
-frozen, keyword-only dataclass automatically (no decorator needed), like the
-seed API's Equinox-module scenarios.
+Training, evaluation and running belong to the pipeline: the seed-API methods below
+(``get_network``, ``get_trainer``, ``perform_tests``, ``__call__``, ...) are thin doors
+into it, and the pipeline never calls back into this class beyond its data and steppers.
 """
 
 from __future__ import annotations
@@ -15,7 +15,9 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ._registry import get_registry
+from ..plugin.registry import get_registry
+from . import defaults
+from .fields import SEED_LIMIT, FieldDoc, doc
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -37,7 +39,7 @@ class BaseScenario(_ScenarioBase):
     num_spatial_dims: int = 1
     num_points: int = 160
     num_channels: int = 1
-    ic_config: str = "fourier;5;true;true"
+    ic_config: str = defaults.INITIAL_CONDITION
     num_warmup_steps: int = 0
     num_train_samples: int = 50
     train_temporal_horizon: int = 50
@@ -45,13 +47,35 @@ class BaseScenario(_ScenarioBase):
     num_test_samples: int = 30
     test_temporal_horizon: int = 200
     test_seed: int = 773
-    optim_config: str = "adam;10_000;warmup_cosine;0.0;1e-3;2_000"
+    optim_config: str = defaults.OPTIMIZER
     batch_size: int = 20
     num_trjs_returned: int = 1
     record_loss_every: int = 100
     vlim: tuple[float, float] = (-1.0, 1.0)
-    report_metrics: str = "mean_nRMSE"
+    report_metrics: str = defaults.METRIC
     callbacks: str = ""
+
+    #: Help and ranges of the fields; subclasses add entries for their own fields.
+    field_docs: ClassVar[dict[str, FieldDoc]] = {
+        "num_spatial_dims": doc("spatial dimensions D", ge=1, le=3),
+        "num_points": doc("grid points per axis N", ge=2),
+        "num_channels": doc("channels of the state (fixed by the scenario where it has a rule)", ge=1),
+        "ic_config": doc("distribution of the initial conditions", kind="initial_condition"),
+        "num_warmup_steps": doc("reference steps taken before a trajectory is recorded", ge=0),
+        "num_train_samples": doc("training trajectories", ge=1),
+        "train_temporal_horizon": doc("steps per training trajectory", ge=1),
+        "train_seed": doc("seed of the training initial conditions", ge=0, lt=SEED_LIMIT),
+        "num_test_samples": doc("test trajectories", ge=1),
+        "test_temporal_horizon": doc("steps per test trajectory (the rollout horizon)", ge=1),
+        "test_seed": doc("seed of the test initial conditions", ge=0, lt=SEED_LIMIT),
+        "optim_config": doc("optimizer and learning-rate schedule", kind="optimizer"),
+        "batch_size": doc("training windows per minibatch", ge=1),
+        "num_trjs_returned": doc("test trajectories rolled out into sample_rollout columns", ge=1),
+        "record_loss_every": doc("update steps between recorded training losses", ge=1),
+        "vlim": doc("colour limits of plots (low, high)", length=2),
+        "report_metrics": doc("metrics reported per test step", kind="metric", many=True),
+        "callbacks": doc("callbacks run during training", kind="callback", many=True),
+    }
 
     #: Channel rule: "one", "dims" (channels = spatial dims) or a fixed number.
     channel_rule: ClassVar[str | int] = "one"
@@ -72,9 +96,11 @@ class BaseScenario(_ScenarioBase):
 
     # -- to be provided by each scenario --------------------------------------
     def get_ref_stepper(self) -> Any:
+        """The reference solver: a function ``(channels, *space) -> (channels, *space)``, one step of dt."""
         raise NotImplementedError(f"{type(self).__name__} must implement get_ref_stepper()")
 
     def get_coarse_stepper(self) -> Any:
+        """A cheaper solver of the same shape, for correction tasks."""
         raise NotImplementedError(f"{type(self).__name__} has no coarse stepper, so no correction task")
 
     def get_scenario_name(self) -> str:
@@ -93,27 +119,23 @@ class BaseScenario(_ScenarioBase):
     @property
     def num_training_steps(self) -> int:
         """The ``num_steps`` field of the optimizer config (searched in nested configs, e.g. ``clip``)."""
-        parsed = get_registry().parse("optimizer", self.optim_config)
-        while "num_steps" not in parsed.values:
-            nested = [v for v in parsed.values.values() if hasattr(v, "values")]
-            if not nested:
-                raise ValueError(f"optimizer config {self.optim_config!r} has no num_steps field")
-            parsed = nested[0]
-        return int(parsed["num_steps"])
+        from .plan import num_training_steps
+
+        return num_training_steps(get_registry().parse("optimizer", self.optim_config))
 
     def attribute_overrides(self) -> dict[str, Any]:
-        """The fields whose values differ from the class defaults (the ``scenario_kwargs``)."""
-        defaults = type(self)()
+        """The fields whose values differ from the class defaults."""
+        defaults_ = type(self)()
         return {
             f.name: getattr(self, f.name)
             for f in dataclasses.fields(self)
-            if getattr(self, f.name) != getattr(defaults, f.name)
+            if getattr(self, f.name) != getattr(defaults_, f.name)
         }
 
     # -- initial conditions and data ------------------------------------------
     def get_ic_generator(self) -> Any:
         """A callable ``(*, key) -> (channels, *space)``: independent draws per channel."""
-        from .pipeline import multichannel
+        from .data import multichannel
 
         single = get_registry().build(
             "initial_condition",
@@ -126,7 +148,7 @@ class BaseScenario(_ScenarioBase):
     def _ic_set(self, num_samples: int, seed: int) -> Any:
         import jax
 
-        from .pipeline import draw_ic_set
+        from .data import draw_ic_set
 
         return draw_ic_set(self.get_ic_generator(), num_samples, key=jax.random.PRNGKey(seed))
 
@@ -174,22 +196,39 @@ class BaseScenario(_ScenarioBase):
     def get_ref_sample_data(self) -> Any:
         return self.get_test_data()[: self.num_trjs_returned]
 
-    # -- networks and steppers ------------------------------------------------
-    def get_network(self, network_config: str, key: Any) -> Any:
-        return get_registry().build(
-            "architecture",
-            network_config,
-            num_spatial_dims=self.num_spatial_dims,
-            num_channels=self.num_channels,
-            num_points=self.num_points,
-            key=key,
+    # -- doors into the pipeline (seed API) -------------------------------------
+    def plan(
+        self,
+        *,
+        task_config: str = defaults.TASK,
+        network_config: str = defaults.NET,
+        train_config: str = defaults.TRAIN,
+        start_seed: int = 0,
+        num_seeds: int = 1,
+    ) -> Any:
+        """This scenario's experiment, validated (:func:`apebench_core.experiment.plan.plan`)."""
+        from .plan import plan
+
+        return plan(
+            self,
+            task=task_config,
+            net=network_config,
+            train=train_config,
+            start_seed=start_seed,
+            num_seeds=num_seeds,
         )
+
+    def get_network(self, network_config: str, key: Any) -> Any:
+        from .networks import build_network
+        from .pipeline import grid_of
+
+        return build_network(get_registry().parse("architecture", network_config), key=key, **grid_of(self))
 
     def get_task(self, task_config: str) -> Any:
         """A function ``network -> neural stepper`` for the task (predict / correct)."""
-        parsed = get_registry().parse("task", task_config)
-        coarse = self.get_coarse_stepper() if parsed.spec.metadata.get("needs_coarse_stepper") else None
-        return lambda network: parsed.build(network=network, coarse_stepper=coarse)
+        from .pipeline import make_task
+
+        return make_task(get_registry().parse("task", task_config), self)
 
     def get_neural_stepper(self, *, task_config: str, network_config: str, key: Any) -> Any:
         return self.get_task(task_config)(self.get_network(network_config, key))
@@ -197,11 +236,11 @@ class BaseScenario(_ScenarioBase):
     def get_parameter_count(self, network_config: str) -> int:
         import jax
 
-        from .pipeline import count_parameters
+        from .networks import count_parameters
 
         return count_parameters(self.get_network(network_config, jax.random.PRNGKey(0)))
 
-    def get_receptive_field(self, *, network_config: str, task_config: str = "predict") -> Any:
+    def get_receptive_field(self, *, network_config: str, task_config: str = defaults.TASK) -> Any:
         import jax
 
         return self.get_network(network_config, jax.random.PRNGKey(0)).receptive_field
@@ -212,143 +251,115 @@ class BaseScenario(_ScenarioBase):
     def get_methodology(self, train_config: str) -> Any:
         return get_registry().build("trainer", train_config)
 
-    def get_trainer(self, *, train_config: str, task_config: str = "predict", progress: bool = True) -> Any:
+    def _evaluation(self) -> Any:
+        from .evaluation import Evaluation
+
+        return Evaluation.of_scenario(self, self.get_metric_fns())
+
+    def get_trainer(
+        self, *, train_config: str, task_config: str = defaults.TASK, progress: bool = True
+    ) -> Any:
         """A function ``(networks, shuffle_keys) -> (networks, loss history, callback records)``
         training seed-stacked networks on this scenario's train data (seed API name)."""
-        import functools
+        from .pipeline import build_callbacks, make_task, make_trainer
 
-        from .pipeline import _build_callbacks
-        from .training import sub_trajectories, train_ensemble
-
-        methodology = self.get_methodology(train_config)
-        return functools.partial(
-            train_ensemble,
-            make_stepper=self.get_task(task_config),
-            methodology=methodology,
-            windows=sub_trajectories(self.get_train_data(), methodology.window_length),
-            optimizer=self.get_optimizer(),
+        experiment = self.plan(task_config=task_config, train_config=train_config)
+        configs = experiment.configs
+        return make_trainer(
+            self,
+            methodology=configs["train"].build(),
+            optimizer=configs["optimizer"].build(),
             num_steps=self.num_training_steps,
-            batch_size=self.batch_size,
-            record_loss_every=self.record_loss_every,
-            ref_stepper=self.get_ref_stepper(),
-            callbacks=tuple(_build_callbacks(self)),
+            make_stepper=make_task(configs["task"], self),
+            callbacks=build_callbacks(configs["callbacks"], self._evaluation(), self),
             progress=progress,
         )
 
     def get_metric_fns(self) -> dict[str, Any]:
-        return {
-            name: get_registry().build("metric", name)
-            for name in (part.strip() for part in self.report_metrics.split(","))
-            if name
-        }
+        from .pipeline import build_metrics
 
-    # -- evaluation -----------------------------------------------------------
+        parsed = [get_registry().parse("metric", m) for m in self.report_metrics.split(",") if m.strip()]
+        return build_metrics(parsed)
+
     def perform_tests(self, neural_stepper: Any, *, remove_singleton_axis: bool = False) -> dict[str, Any]:
         """``{metric: (seeds, test_temporal_horizon)}`` for a seed-stacked neural stepper."""
-        from .pipeline import metric_rollouts
-
-        return metric_rollouts(
-            neural_stepper,
-            self.get_test_data(),
-            self.get_metric_fns(),
-            remove_singleton_axis=remove_singleton_axis,
-        )
+        return self._evaluation().metric_rollouts(neural_stepper, remove_singleton_axis=remove_singleton_axis)
 
     def perform_tests_on_rollout(self, neural_rollout: Any, test_data_no_init: Any = None) -> dict[str, Any]:
         """Score an external rollout ``(samples, T, C, *N)`` or ``(seeds, samples, T, C, *N)``."""
-        from .pipeline import metrics_of_rollout
-
-        reference = self.get_test_data()[:, 1:] if test_data_no_init is None else test_data_no_init
-        return metrics_of_rollout(neural_rollout, reference, self.get_metric_fns())
+        return self._evaluation().metrics_of_rollout(neural_rollout, test_data_no_init)
 
     def sample_trjs(self, neural_stepper: Any) -> Any:
         """Rollouts of the first ``num_trjs_returned`` test ICs, start included: (seeds, n, T+1, C, *N)."""
-        from .pipeline import sample_rollouts
+        return self._evaluation().sample_rollouts(neural_stepper)
 
-        return sample_rollouts(
-            neural_stepper, self.get_test_data()[: self.num_trjs_returned, 0], self.test_temporal_horizon
-        )
-
-    # -- running --------------------------------------------------------------
     def run_raw(
         self,
         *,
-        task_config: str = "predict",
-        network_config: str = "Conv;26;10;relu",
-        train_config: str = "one",
+        task_config: str = defaults.TASK,
+        network_config: str = defaults.NET,
+        train_config: str = defaults.TRAIN,
         start_seed: int = 0,
         num_seeds: int = 1,
         remove_singleton_axis: bool = False,
         progress: bool = True,
     ) -> Any:
-        """Train ``num_seeds`` seeds in parallel; see :func:`apebench_core.pipeline.run_raw`."""
+        """Train ``num_seeds`` seeds in parallel; see :func:`apebench_core.experiment.pipeline.run_raw`."""
         from .pipeline import run_raw
 
-        return run_raw(
-            self,
+        experiment = self.plan(
             task_config=task_config,
             network_config=network_config,
             train_config=train_config,
             start_seed=start_seed,
             num_seeds=num_seeds,
-            remove_singleton_axis=remove_singleton_axis,
-            progress=progress,
         )
+        raw = run_raw(experiment, progress=progress)
+        return raw.without_seed_axis() if remove_singleton_axis else raw
 
     def __call__(
         self,
         *,
-        task_config: str = "predict",
-        network_config: str = "Conv;26;10;relu",
-        train_config: str = "one",
+        task_config: str = defaults.TASK,
+        network_config: str = defaults.NET,
+        train_config: str = defaults.TRAIN,
         start_seed: int = 0,
         num_seeds: int = 1,
         remove_singleton_axis: bool = True,
         progress: bool = True,
     ) -> tuple[pd.DataFrame, Any]:
         """Train and evaluate; returns (wide DataFrame with one row per seed, trained steppers)."""
-        from .results import wide_table
+        from .pipeline import run
 
-        raw = self.run_raw(
+        experiment = self.plan(
             task_config=task_config,
             network_config=network_config,
             train_config=train_config,
             start_seed=start_seed,
             num_seeds=num_seeds,
-            remove_singleton_axis=False,
-            progress=progress,
         )
-        table = wide_table(
-            self,
-            raw,
-            task_config=task_config,
-            network_config=network_config,
-            train_config=train_config,
-        )
-        steppers = raw.steppers
-        if remove_singleton_axis and num_seeds == 1:
-            from .pipeline import extract_seed
-
-            steppers = extract_seed(steppers, 0)
-        return table, steppers
+        result = run(experiment, progress=progress)
+        raw = result.raw.without_seed_axis() if remove_singleton_axis else result.raw
+        return result.table, raw.steppers
 
     def load_model(
         self,
         path: str,
         *,
         num_seeds: int,
-        task_config: str = "predict",
-        network_config: str = "Conv;26;10;relu",
+        task_config: str = defaults.TASK,
+        network_config: str = defaults.NET,
         remove_singleton_axis: bool = True,
     ) -> Any:
-        """Load seed-stacked networks written by :func:`apebench_core.results.save_networks`."""
+        """Load seed-stacked networks written by :func:`apebench_core.experiment.results.save_networks`."""
         from .pipeline import load_networks
 
+        registry = get_registry()
         return load_networks(
             self,
             path,
             num_seeds=num_seeds,
-            task_config=task_config,
-            network_config=network_config,
+            task=registry.parse("task", task_config),
+            net=registry.parse("architecture", network_config),
             remove_singleton_axis=remove_singleton_axis,
         )

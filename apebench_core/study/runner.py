@@ -21,62 +21,31 @@ from typing import Any
 
 import attrs
 
-from ._registry import get_registry
-from .errors import ApebenchError
+from ..experiment.plan import EXPERIMENT_KEYS, Experiment, plan
+from ..plugin.errors import ApebenchError, PlanError, StudyError
+from ..plugin.registry import get_registry
 from .store import ResultStore, config_hash, experiment_name
 
-REQUIRED_KEYS = ("scenario", "task", "net", "train", "start_seed", "num_seeds")
-_STRING_KEYS = ("scenario", "task", "net", "train")
+#: Keys every study configuration must give (the seed CLI's format); any other key is a scenario field.
+REQUIRED_KEYS = EXPERIMENT_KEYS
 #: Seconds between checks while waiting on workers (also the granularity of ``timeout``).
 POLL_SECONDS = 1.0
 
 
-class StudyError(ApebenchError):
-    """Some experiments of a study failed; the others are stored."""
-
-
 # -- configurations --------------------------------------------------------------
-def _freeze(value: Any) -> Any:
-    """Lists become tuples (TOML and JSON give lists; scenario fields such as ``vlim`` are tuples)."""
-    if isinstance(value, (list, tuple)):
-        return tuple(_freeze(v) for v in value)
-    return value
+def plan_config(config: Mapping[str, Any]) -> Experiment:
+    """The planned experiment of one study configuration (every key checked)."""
+    if not isinstance(config, Mapping):
+        raise PlanError(f"a study configuration must be a dict, got {type(config).__name__}: {config!r}")
+    missing = [key for key in REQUIRED_KEYS if key not in config]
+    if missing:
+        raise PlanError(f"configuration lacks {', '.join(missing)}")
+    return plan(**config)
 
 
 def normalize_config(config: Mapping[str, Any]) -> dict[str, Any]:
-    """Check the required keys and types; scenario keyword overrides follow, sorted by name.
-
-    Sorting makes the ``scenario_kwargs`` column and the stored name independent of
-    the order in which a study file happens to list the overrides.
-    """
-    if not isinstance(config, Mapping):
-        raise ValueError(f"a study configuration must be a dict, got {type(config).__name__}")
-    missing = [key for key in REQUIRED_KEYS if key not in config]
-    if missing:
-        raise ValueError(f"configuration {dict(config)} lacks {', '.join(missing)}")
-    for key in _STRING_KEYS:
-        if not isinstance(config[key], str):
-            raise ValueError(f"configuration key {key!r} must be a string, got {config[key]!r}")
-    for key in ("start_seed", "num_seeds"):
-        if isinstance(config[key], bool) or not isinstance(config[key], int):
-            raise ValueError(f"configuration key {key!r} must be an integer, got {config[key]!r}")
-    if config["num_seeds"] < 1:
-        raise ValueError(f"num_seeds must be at least 1, got {config['num_seeds']}")
-    normalized = {key: config[key] for key in REQUIRED_KEYS}
-    normalized.update({key: _freeze(config[key]) for key in sorted(config) if key not in REQUIRED_KEYS})
-    return normalized
-
-
-def scenario_kwargs(config: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in config.items() if key not in REQUIRED_KEYS}
-
-
-def check_config(config: Mapping[str, Any]) -> None:
-    """Resolve scenario, task, net and train strings before any training (no JAX needed)."""
-    registry = get_registry()
-    registry.get("scenario", config["scenario"])
-    for kind, key in (("task", "task"), ("architecture", "net"), ("trainer", "train")):
-        registry.parse(kind, config[key])
+    """The canonical configuration: the same dict however the experiment was written down."""
+    return plan_config(config).to_dict()
 
 
 def study_hash(configs: Sequence[Mapping[str, Any]]) -> str:
@@ -86,33 +55,12 @@ def study_hash(configs: Sequence[Mapping[str, Any]]) -> str:
 
 # -- one experiment, in whatever process runs it ---------------------------------
 def train_experiment(config: Mapping[str, Any]) -> tuple[Any, Any]:
-    """Train and evaluate one configuration; returns (wide table, seed-stacked networks).
+    """Plan and run one configuration; returns (wide table, seed-stacked networks), the
+    networks (not the task's steppers) being what ``scenario.load_model`` reads back."""
+    from ..experiment.pipeline import run
 
-    Like :func:`apebench_core.run.run_experiment`, but keeps the networks (not the
-    task's steppers), which is what ``scenario.load_model`` reads back.
-    """
-    from .results import wide_table
-
-    overrides = scenario_kwargs(config)
-    scene = get_registry().build("scenario", config["scenario"], **overrides)
-    raw = scene.run_raw(
-        task_config=config["task"],
-        network_config=config["net"],
-        train_config=config["train"],
-        start_seed=config["start_seed"],
-        num_seeds=config["num_seeds"],
-        remove_singleton_axis=False,
-        progress=False,
-    )
-    table = wide_table(
-        scene,
-        raw,
-        task_config=config["task"],
-        network_config=config["net"],
-        train_config=config["train"],
-        scenario_kwargs=str(overrides),
-    )
-    return table, raw.networks
+    result = run(plan_config(config), progress=False)
+    return result.table, result.raw.networks
 
 
 def _ensure_plugins(plugins: Mapping[str, object] | None) -> None:
@@ -248,16 +196,31 @@ def _run_on_executor(
     return failures
 
 
+def plan_configs(configs: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Every configuration planned before anything trains; all bad ones reported in one error."""
+    if not isinstance(configs, Sequence) or isinstance(configs, (str, bytes)) or not configs:
+        raise PlanError(f"a study needs a non-empty list of configurations, got {configs!r}")
+    normalized, problems = [], []
+    for index, config in enumerate(configs):
+        try:
+            normalized.append(normalize_config(config))
+        except ValueError as error:
+            key = config.get("scenario", "?") if isinstance(config, Mapping) else "?"
+            problems.append(f"  config {index} (scenario {key!r}): {error}")
+    if problems:
+        raise PlanError(
+            f"{len(problems)} of {len(configs)} configurations are invalid; nothing was run:\n"
+            + "\n".join(problems)
+        )
+    return normalized
+
+
 def plan_study(
     configs: Sequence[Mapping[str, Any]], base_path: str | os.PathLike
 ) -> tuple[ResultStore, dict[str, dict[str, Any]]]:
     """Validate every configuration and the results folder before anything trains; returns
-    the store and ``{name: normalized config}`` (recorded in the manifest)."""
-    if not configs:
-        raise ValueError("a study needs at least one configuration")
-    normalized = [normalize_config(c) for c in configs]
-    for config in normalized:
-        check_config(config)
+    the store and ``{name: canonical config}`` (recorded in the manifest)."""
+    normalized = plan_configs(configs)
     store = ResultStore(base_path)
     by_name = {experiment_name(c): c for c in normalized}
     store.write_manifest(by_name)

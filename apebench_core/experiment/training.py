@@ -32,7 +32,7 @@ import numpy as np
 import optax
 from jaxtyping import Array, Float, PRNGKeyArray
 
-from .batching import vmap_inside_grad
+from ..plugin.batching import vmap_inside_grad
 from .devices import drop_padding, map_seeds, spread_seeds
 from .progress import progress_bar
 

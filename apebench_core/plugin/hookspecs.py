@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 import pluggy
 
-from ._spec import ComponentSpec
+from .spec import ComponentSpec
 
 PROJECT = "apebench"
 hookspec = pluggy.HookspecMarker(PROJECT)

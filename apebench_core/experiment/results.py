@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -9,21 +12,13 @@ import pandas as pd
 
 if TYPE_CHECKING:
     from .pipeline import RawResult
-    from .scenario import BaseScenario
+    from .plan import Experiment
 
 #: The configuration columns that identify an experiment row.
 BASE_NAMES = ["scenario", "task", "train", "net", "seed", "scenario_kwargs"]
 
 
-def wide_table(
-    scenario: BaseScenario,
-    raw: RawResult,
-    *,
-    task_config: str,
-    network_config: str,
-    train_config: str,
-    scenario_kwargs: str | None = None,
-) -> pd.DataFrame:
+def wide_table(experiment: Experiment, raw: RawResult) -> pd.DataFrame:
     """Seed-API columns: configuration, ``{metric}_{t:04d}``, ``train_loss_{step:06d}``,
     ``sample_rollout_{k:03d}`` (a numpy array per cell), plus ``diverged``.
 
@@ -31,21 +26,19 @@ def wide_table(
     ``aux_*`` column per update step).
     """
     num_seeds = len(raw.seeds)
+    scene = experiment.scene
     columns: dict[str, Any] = {
-        "scenario": [scenario.get_scenario_name()] * num_seeds,
-        "task": [task_config] * num_seeds,
-        "train": [train_config] * num_seeds,
-        "net": [network_config] * num_seeds,
+        "scenario": [scene.get_scenario_name()] * num_seeds,
+        "task": [experiment.task] * num_seeds,
+        "train": [experiment.train] * num_seeds,
+        "net": [experiment.net] * num_seeds,
         "seed": raw.seeds.astype(int),
-        "scenario_kwargs": [
-            scenario_kwargs if scenario_kwargs is not None else str(scenario.attribute_overrides())
-        ]
-        * num_seeds,
+        "scenario_kwargs": [experiment.scenario_kwargs] * num_seeds,
     }
     for name, values in raw.metrics.items():
         for t in range(values.shape[1]):
             columns[f"{name}_{t + 1:04d}"] = values[:, t]
-    every = scenario.record_loss_every
+    every = scene.record_loss_every
     for r in range(raw.loss_history.shape[1]):
         columns[f"train_loss_{r * every:06d}"] = raw.loss_history[:, r]
     for k in range(raw.sample_rollouts.shape[1]):
@@ -64,6 +57,23 @@ def wide_table(
     return pd.DataFrame(columns)
 
 
+def metric_names(table: pd.DataFrame) -> list[str]:
+    """The metrics of a wide table in column order (the order of ``report_metrics``)."""
+    return list(dict.fromkeys(c[:-5] for c in table.columns if c[-5:-4] == "_" and c[-4:].isdigit()))
+
+
+def check_output_folder(folder: str | os.PathLike) -> Path:
+    """Create ``folder`` and prove it writable now, so results are never computed only to be lost."""
+    path = Path(folder)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path, prefix=".write-check-"):
+            pass
+    except OSError as error:
+        raise OSError(f"output folder {str(path)!r} is not writable: {error.strerror or error}") from None
+    return path
+
+
 def save_networks(path: str, networks: Any) -> None:
     """Serialise seed-stacked networks with Equinox (read back with ``load_model``)."""
     import equinox as eqx
@@ -73,15 +83,13 @@ def save_networks(path: str, networks: Any) -> None:
 
 def write_run(table: pd.DataFrame, folder: str, *, plot: bool = False) -> list[str]:
     """Write one run's melted metrics and loss (CSV), sample rollouts (.npy) and optionally a figure."""
-    from pathlib import Path
-
     from .melt import melt_loss, melt_metrics
 
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
-    metric_names = sorted({c[:-5] for c in table.columns if c[-5:-4] == "_" and c[-4:].isdigit()})
+    names = metric_names(table)
     written = []
-    metrics = melt_metrics(table, metric_names)
+    metrics = melt_metrics(table, names)
     metrics.to_csv(out / "metrics.csv", index=False)
     melt_loss(table).to_csv(out / "train_loss.csv", index=False)
     rollouts = np.stack(
@@ -93,6 +101,6 @@ def write_run(table: pd.DataFrame, folder: str, *, plot: bool = False) -> list[s
         from .plotting import plot_run
 
         figure_path = out / "run.png"
-        plot_run(table, metric_names[0]).savefig(figure_path, dpi=120, bbox_inches="tight")
+        plot_run(table, names[0]).savefig(figure_path, dpi=120, bbox_inches="tight")
         written.append(str(figure_path))
     return written

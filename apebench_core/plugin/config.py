@@ -5,16 +5,18 @@ Parsing is driven by the spec's declared fields, for every component kind.
 
 from __future__ import annotations
 
+import inspect
+import math
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ._spec import ComponentSpec, Field
 from .errors import ConfigError
+from .spec import ComponentSpec, Field
 
 if TYPE_CHECKING:
-    from ._registry import Registry
+    from .registry import Registry
 
 SEPARATOR = ";"
 
@@ -37,12 +39,25 @@ class ParsedConfig:
         """Canonical config string; parsing it gives back an equal ``ParsedConfig``."""
         return format_config(self)
 
-    def build(self, **context: Any) -> Any:
-        """Import the spec's factory and call it with the field values and ``context``."""
-        return self.spec.load_factory()(**self.values, **context)
+    def build(self, *, optional_context: Mapping[str, Any] | None = None, **context: Any) -> Any:
+        """Import the spec's factory and call it with the field values and ``context``;
+        of ``optional_context`` only what the factory's signature accepts."""
+        factory = self.spec.load_factory()
+        return factory(**self.values, **context, **accepted_arguments(factory, optional_context or {}))
 
     def __str__(self) -> str:
         return self.format()
+
+
+def accepted_arguments(function: Callable[..., Any], arguments: Mapping[str, Any]) -> dict[str, Any]:
+    """The keyword ``arguments`` that ``function`` takes (all of them if it has ``**kwargs``)."""
+    try:
+        parameters = inspect.signature(function).parameters
+    except (TypeError, ValueError):
+        return dict(arguments)
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+        return dict(arguments)
+    return {name: value for name, value in arguments.items() if name in parameters}
 
 
 def _parse_bool(token: str) -> bool:
@@ -56,6 +71,15 @@ def _parse_bool(token: str) -> bool:
 
 def _parse_floats(token: str) -> tuple[float, ...]:
     return tuple(float(part) for part in token.split(","))
+
+
+def check_number(field_bounds: Any, value: Any, type_name: str) -> None:
+    """Raise ``ValueError`` (saying what is expected) unless ``value`` is finite and in bounds."""
+    for number in value if isinstance(value, tuple) else (value,):
+        if type_name in ("float", "floats") and not math.isfinite(number):
+            raise ValueError("expected a finite number")
+        if field_bounds.violated_by(number):
+            raise ValueError(f"expected a value {field_bounds}")
 
 
 def _parse_choice(field: Field) -> Callable[[str], str]:
@@ -116,7 +140,10 @@ def parse_tokens(spec: ComponentSpec, config: str, tokens: list[str], registry: 
         try:
             if field.type != "str" and not token.strip():
                 raise ValueError("empty")
-            values[field.name] = parser(token.strip() if field.type != "str" else token)
+            value = parser(token.strip() if field.type != "str" else token)
+            if field.type in ("int", "float", "floats"):
+                check_number(field.bounds, value, field.type)
+            values[field.name] = value
         except ValueError as cause:
             raise _error(
                 spec,
@@ -138,12 +165,20 @@ def _format_value(field: Field, value: Any) -> str:
     if field.type == "bool":
         return "true" if value else "false"
     if field.type == "floats":
-        return ",".join(repr(float(v)) for v in value)
+        return ",".join(format_float(v) for v in value)
     if field.type == "float":
-        return repr(float(value))
+        return format_float(value)
     if field.type == "config":
         return value.format() if isinstance(value, ParsedConfig) else str(value)
     return str(value)
+
+
+def format_float(value: float) -> str:
+    """Shortest text that parses back to the same float; whole numbers without ``.0``."""
+    value = float(value)
+    if value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    return repr(value)
 
 
 def _is_default(field: Field, value: Any) -> bool:

@@ -33,7 +33,8 @@ class Field:
 
     ``kind`` names the component kind of a ``config`` field; ``choices`` the
     allowed values of a ``choice`` field. A field with a default may be omitted,
-    but only from the end of the string.
+    but only from the end of the string. ``ge``/``gt``/``le``/``lt`` bound the values
+    of ``int``, ``float`` and ``floats`` fields (each element); floats must be finite.
     """
 
     name: str
@@ -42,6 +43,10 @@ class Field:
     default: Any = REQUIRED
     choices: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     kind: str | None = None
+    ge: float | None = attrs.field(default=None, kw_only=True)
+    gt: float | None = attrs.field(default=None, kw_only=True)
+    le: float | None = attrs.field(default=None, kw_only=True)
+    lt: float | None = attrs.field(default=None, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         if self.type not in FIELD_TYPES:
@@ -56,12 +61,42 @@ class Field:
         return self.default is REQUIRED
 
     @property
+    def bounds(self) -> Bounds:
+        return Bounds(ge=self.ge, gt=self.gt, le=self.le, lt=self.lt)
+
+    @property
     def type_label(self) -> str:
         if self.type == "choice":
             return "|".join(self.choices)
         if self.type == "config":
             return f"{self.kind} config"
-        return self.type
+        return f"{self.type} {self.bounds}".strip()
+
+
+@attrs.frozen
+class Bounds:
+    """Inclusive (``ge``, ``le``) and exclusive (``gt``, ``lt``) bounds of a number."""
+
+    ge: float | None = None
+    gt: float | None = None
+    le: float | None = None
+    lt: float | None = None
+
+    def violated_by(self, value: float) -> bool:
+        return (
+            (self.ge is not None and not value >= self.ge)
+            or (self.gt is not None and not value > self.gt)
+            or (self.le is not None and not value <= self.le)
+            or (self.lt is not None and not value < self.lt)
+        )
+
+    def __str__(self) -> str:
+        parts = [
+            f"{symbol} {int(bound) if float(bound).is_integer() else bound}"
+            for symbol, bound in ((">=", self.ge), (">", self.gt), ("<=", self.le), ("<", self.lt))
+            if bound is not None
+        ]
+        return ", ".join(parts)
 
 
 def _tuple_of_fields(value: Any) -> tuple[Field, ...]:
@@ -77,7 +112,11 @@ class ComponentSpec:
     free of JAX. It is called with the parsed fields as keyword arguments plus the
     context the caller passes for that kind (see ``apebench_core.hookspecs``).
     ``metadata`` holds kind-specific facts that listings may show (for example a
-    scenario's family and dimensions). ``plugin`` is filled in by the registry.
+    scenario's family and dimensions). ``validate`` (optional; a callable or a lazy
+    ``"module:attribute"``, kept free of JAX) checks rules between fields and the
+    experiment before anything is built: ``validate(values, facts)`` raises ``ValueError``
+    with a message naming the field; ``facts`` holds the experiment's sizes (see
+    :data:`apebench_core.experiment.plan.FACTS`). ``plugin`` is filled in by the registry.
     """
 
     kind: str
@@ -88,6 +127,7 @@ class ComponentSpec:
     aliases: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     metadata: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False, hash=False)
     plugin: str = ""
+    validate: str | Callable[..., None] | None = attrs.field(default=None, kw_only=True, repr=False)
 
     def __attrs_post_init__(self) -> None:
         if not self.name or ";" in self.name or "/" in self.name:
@@ -114,10 +154,18 @@ class ComponentSpec:
         return ";".join(parts)
 
     def load_factory(self) -> Callable[..., Any]:
-        if callable(self.factory):
-            return self.factory
-        module_name, _, attribute = self.factory.partition(":")
-        target: Any = importlib.import_module(module_name)
-        for part in attribute.split(".") if attribute else ():
-            target = getattr(target, part)
-        return target
+        return load_object(self.factory)
+
+    def load_validator(self) -> Callable[..., None] | None:
+        return None if self.validate is None else load_object(self.validate)
+
+
+def load_object(reference: str | Callable[..., Any]) -> Callable[..., Any]:
+    """A callable, or the object a ``"module:attribute.path"`` string names (imported now)."""
+    if callable(reference):
+        return reference
+    module_name, _, attribute = reference.partition(":")
+    target: Any = importlib.import_module(module_name)
+    for part in attribute.split(".") if attribute else ():
+        target = getattr(target, part)
+    return target

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from .errors import ApebenchError
+from ..plugin.errors import ApebenchError, CorruptResultError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -40,10 +40,6 @@ MANIFEST_FILE = "study.json"
 _PREFIX_LENGTH = 80
 _HASH_LENGTH = 16
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
-
-
-class CorruptResultError(ValueError):
-    """A stored file is missing, truncated or changed since its sidecar was written."""
 
 
 # -- names -----------------------------------------------------------------------
@@ -348,7 +344,7 @@ class ResultStore:
         self, name: str, config: Mapping[str, Any], table: pd.DataFrame, networks: Any
     ) -> Path:
         """Write table, arrays and weights, then the sidecar that makes the experiment count as done."""
-        from .results import save_networks
+        from ..experiment.results import save_networks
 
         self.prepare()
         self.clear(name)

@@ -1,0 +1,2 @@
+"""One experiment: plan (validated), scenario (data protocol), pipeline (data -> network ->
+task -> methodology -> training -> evaluation -> table). Imports JAX only when used."""
