@@ -11,7 +11,7 @@ import click
 
 from .. import __version__
 from ..experiment import defaults
-from ..plugin.errors import ApebenchError
+from ..plugin.errors import ApebenchError, ConfigError
 from ..plugin.hookspecs import KINDS
 from ..plugin.registry import get_registry
 from ..plugin.spec import ComponentSpec
@@ -68,14 +68,19 @@ class _CleanErrors(click.Group):
         except Exception as error:  # noqa: BLE001 - the funnel
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            click.echo(f"error: {_one_line(error)}", err=True)
+            for line in _error_lines(error):
+                click.echo(f"error: {line}", err=True)
             sys.exit(1)
 
 
-def _one_line(error: BaseException) -> str:
+def _error_lines(error: BaseException) -> list[str]:
+    """One line per error (a study with several bad configurations has several)."""
     if isinstance(error, (ApebenchError, ValueError, OSError)):
-        return str(error)
-    return f"{type(error).__name__}: {error} (unexpected; rerun with --debug for the traceback)"
+        text = str(error)
+        if isinstance(error, ConfigError):  # the usage hint joins the message's line
+            text = "; ".join(part.strip() for part in text.splitlines())
+        return [line.strip() for line in text.splitlines() if line.strip()] or [type(error).__name__]
+    return [f"{type(error).__name__}: {error} (unexpected; rerun with --debug for the traceback)"]
 
 
 @click.group(cls=_CleanErrors)

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from ..plugin.errors import ApebenchError
+from ..plugin.errors import ApebenchError, PlanError
 from .main import main
 
 
@@ -120,7 +120,11 @@ def study_command(
     if start_seed is not None:
         configs = [{**config, "start_seed": start_seed} for config in configs]
     base = base_path if base_path is not None else study.resolve().parent / "results"
-    plan_study(configs, base)  # fail on a bad config or folder before a cluster starts
+    try:
+        plan_study(configs, base)  # every config checked before a cluster starts or anything trains
+    except ValueError as error:  # one error line per bad configuration, each naming the file
+        lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+        raise PlanError("\n".join(f"{study}: {line}" for line in lines)) from None
     with _executor(workers, scheduler) as executor:
         raw_files, _ = run_study(
             configs, base, overwrite=overwrite, executor=executor, timeout=timeout, report=click.echo
@@ -150,8 +154,15 @@ def plot_command(results: Path, out: Path | None, metric_name: str | None) -> No
 
     if not results.exists():
         raise FileNotFoundError(f"{results} not found")
+    if results.is_file() and results.suffix not in (".csv", ".parquet"):
+        raise ValueError(
+            f"{results}: expected a study's results folder or a stored raw table "
+            f"(raw/<name>.csv or raw/<name>.parquet), got a {results.suffix or 'suffix-less'} file"
+        )
     tables = read_study(results) if results.is_dir() else [read_raw(results)]
-    metric = _metric_names(tables[0], metric_name)[0] if tables else "mean_nRMSE"
+    if not tables:
+        raise ValueError(f"{results}: no complete experiments to plot (run `apebench study` first)")
+    metric = _metric_names(tables[0], metric_name)[0]
     target = out or (results if results.is_dir() else results.parent) / "study.png"
     try:
         figure = plot_study(tables, metric)

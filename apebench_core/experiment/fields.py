@@ -98,9 +98,14 @@ class ScenarioField:
                 raise self._error(value, expected)
             if self.doc.length is not None and len(value) != self.doc.length:
                 raise self._error(value, expected)
-            items = tuple(self._number(v, float, value) for v in value)
-            return items
+            return tuple(self._element(v, value) for v in value)
         return self._number(value, self.type, value)
+
+    def _element(self, value: Any, shown: Any) -> Any:
+        """A number, or a nested tuple of numbers (matrices such as ``diffusion_coef_matrix``)."""
+        if isinstance(value, (tuple, list)):
+            return tuple(self._element(v, shown) for v in value)
+        return self._number(value, float, shown)
 
     def _number(self, value: Any, kind: type, shown: Any) -> Any:
         expected = self.type_label

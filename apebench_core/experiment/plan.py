@@ -151,7 +151,7 @@ def _check_override(field: ScenarioField, value: Any) -> tuple[Any, ParsedConfig
         parsed_one = get_registry().parse(kind, value)
         return parsed_one.format(), parsed_one
     except (ConfigError, LookupError) as error:
-        raise type(error)(f"scenario field {field.name!r}: {error}") from None
+        raise type(error)(f"scenario field {field.name!r} = {value!r}: {error}") from None
 
 
 def fields_of(scenario: Any) -> dict[str, ScenarioField]:
@@ -169,7 +169,7 @@ def _parse(kind: str, key: str, value: Any) -> ParsedConfig:
     try:
         return get_registry().parse(kind, value)
     except (ConfigError, LookupError) as error:  # same class, the field named in front
-        raise type(error)(f"experiment field {key!r}: {error}") from None
+        raise type(error)(f"experiment field {key!r} = {value!r}: {error}") from None
 
 
 def _nested(parsed: ParsedConfig) -> Iterator[ParsedConfig]:

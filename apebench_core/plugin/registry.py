@@ -245,16 +245,22 @@ class Registry:
             raise AmbiguousComponentError(
                 f"{kind} {bare!r} is registered by several plugins; pick one of: {options}"
             )
-        known = sorted({spec.name for spec in self._specs[kind]} | set(self._index[kind]))
-        close = difflib.get_close_matches(bare, known, n=3, cutoff=0.5)
-        close += [
-            n for n in difflib.get_close_matches(bare.lower(), known, n=3, cutoff=0.5) if n not in close
-        ]
-        hint = f"; did you mean {', '.join(repr(c) for c in close[:3])}?" if close else ""
+        close = self.suggestions(kind, bare)
+        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
         where = f" from plugin {plugin!r}" if plugin else ""
         raise UnknownComponentError(
             f"unknown {kind} {bare!r}{where}{hint} (run `apebench list {kind}` to see all)"
         )
+
+    def suggestions(self, kind: str, name: str, limit: int = 3) -> list[str]:
+        """Registered names (and aliases) close to ``name``, each once whatever its case."""
+        self._ensure_loaded()
+        by_lower: dict[str, str] = {}
+        for spec in self._specs[kind]:
+            for candidate in (spec.name, *spec.aliases):
+                by_lower.setdefault(candidate.lower(), candidate)
+        close = difflib.get_close_matches(name.lower(), list(by_lower), n=limit, cutoff=0.5)
+        return [by_lower[match] for match in close]
 
     def parse(self, kind: str, config: str | ParsedConfig) -> ParsedConfig:
         """Parse a config string of ``kind`` into typed fields (see :class:`ParsedConfig`)."""

@@ -206,11 +206,14 @@ def plan_configs(configs: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
             normalized.append(normalize_config(config))
         except ValueError as error:
             key = config.get("scenario", "?") if isinstance(config, Mapping) else "?"
-            problems.append(f"  config {index} (scenario {key!r}): {error}")
+            problems.append((error, f"config {index} (scenario {key!r}): {error}"))
+    if len(problems) == 1:  # one bad config keeps its error class
+        error, line = problems[0]
+        raise type(error)(line) from None
     if problems:
         raise PlanError(
             f"{len(problems)} of {len(configs)} configurations are invalid; nothing was run:\n"
-            + "\n".join(problems)
+            + "\n".join(f"  {line}" for _, line in problems)
         )
     return normalized
 

@@ -34,14 +34,15 @@ def _spatial_specs() -> list[ComponentSpec]:
 
 
 _BAND_FIELDS = (
-    Field("low", "int", "lowest kept mode (inclusive; max-norm of the integer wavenumber)"),
-    Field("high", "int", "highest kept mode (inclusive)"),
+    Field("low", "int", "lowest kept mode (inclusive; max-norm of the integer wavenumber)", ge=0),
+    Field("high", "int", "highest kept mode (inclusive)", ge=0),
     Field(
         "derivative_order",
         "float",
         "spectrum times (ik_d)^order for each direction d; the D components are normed separately "
         "and summed (anchor behaviour, kept for comparable numbers): in D>1 order 0 counts the "
         "field D times in the absolute variants (ratios cancel it) and order 1 gives sum_d |d_d u|",
+        ge=0,
     ),
 )
 _FOURIER_ERRORS = {
@@ -60,6 +61,7 @@ def _fourier_specs() -> list[ComponentSpec]:
             f"apebench_metrics.fourier:mean_fourier_{prefix}{error.lower()}",
             template.format(what=what) + _FOURIER_NOTE,
             fields=_BAND_FIELDS,
+            validate="apebench_metrics._rules:band_resolvable",
         )
         for prefix, (_mode, template) in _MODES.items()
         if prefix != "s"

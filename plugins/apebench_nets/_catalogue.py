@@ -9,9 +9,10 @@ from apebench_core import ComponentSpec, Field
 _FACTORIES = "apebench_nets.factories"
 _ACTIVATIONS = "apebench_nets.activations"
 
-_HIDDEN = Field("hidden_channels", "int", help="channels of the hidden feature maps")
-_BLOCKS = Field("num_blocks", "int", help="number of residual blocks")
-_LEVELS = Field("num_levels", "int", help="number of coarsening levels (N must divide by 2^levels)")
+_RULES = "apebench_nets._rules"
+_HIDDEN = Field("hidden_channels", "int", help="channels of the hidden feature maps", ge=1)
+_BLOCKS = Field("num_blocks", "int", help="number of residual blocks", ge=1)
+_LEVELS = Field("num_levels", "int", help="number of coarsening levels (N must divide by 2^levels)", ge=1)
 
 
 def _activation(default=None) -> Field:
@@ -21,13 +22,16 @@ def _activation(default=None) -> Field:
     return Field("activation", "config", help=help_text, kind="activation", default=default)
 
 
-def _architecture(name: str, factory: str, summary: str, *fields: Field) -> ComponentSpec:
+def _architecture(
+    name: str, factory: str, summary: str, *fields: Field, rule: str | None = None
+) -> ComponentSpec:
     return ComponentSpec(
         kind="architecture",
         name=name,
         factory=f"{_FACTORIES}:{factory}",
         summary=summary,
         fields=fields,
+        validate=f"{_RULES}:{rule}" if rule else None,
     )
 
 
@@ -37,7 +41,7 @@ ARCHITECTURE_SPECS = [
         "conv",
         "feed-forward stack of depth+1 periodic 3-tap convolutions (PDEquinox ConvNet)",
         _HIDDEN,
-        Field("depth", "int", help="number of hidden layers; depth+1 convolutions in all"),
+        Field("depth", "int", help="number of hidden layers; depth+1 convolutions in all", ge=0),
         _activation(),
     ),
     _architecture(
@@ -55,12 +59,13 @@ ARCHITECTURE_SPECS = [
         _HIDDEN,
         _LEVELS,
         _activation(),
+        rule="levels_divide_grid",
     ),
     _architecture(
         "Dil",
         "dil",
         "DilatedResNet: blocks of group-normalised convs with rates 1, 2, ..., 2^D, ..., 2, 1",
-        Field("dilation_depth", "int", help="D: the largest dilation rate is 2^D (1 -> rates 1,2,1)"),
+        Field("dilation_depth", "int", help="D: the largest dilation rate is 2^D (1 -> rates 1,2,1)", ge=0),
         _HIDDEN,
         _BLOCKS,
         _activation(),
@@ -69,25 +74,27 @@ ARCHITECTURE_SPECS = [
         "FNO",
         "fno",
         "ClassicFNO: 1x1 lifting, spectral conv + pointwise bypass blocks, 1x1 projection",
-        Field("num_modes", "int", help="Fourier modes kept per axis"),
+        Field("num_modes", "int", help="Fourier modes kept per axis", ge=1),
         _HIDDEN,
         _BLOCKS,
         _activation(),
+        rule="modes_resolvable",
     ),
     _architecture(
         "MLP",
         "mlp",
         "multilayer perceptron on the flattened field (tied to num_points)",
-        Field("width", "int", help="neurons per hidden layer"),
-        Field("depth", "int", help="number of hidden layers"),
+        Field("width", "int", help="neurons per hidden layer", ge=1),
+        Field("depth", "int", help="number of hidden layers", ge=0),
         _activation(),
     ),
     _architecture(
         "Pure",
         "pure",
         "one learnable periodic stencil without bias (activation optional, identity by default)",
-        Field("kernel_size", "int", help="number of taps per axis"),
+        Field("kernel_size", "int", help="number of taps per axis", ge=1),
         _activation("identity"),
+        rule="kernel_fits_grid",
     ),
     _architecture(
         "MoRes",
@@ -104,6 +111,7 @@ ARCHITECTURE_SPECS = [
         _HIDDEN,
         _LEVELS,
         _activation(),
+        rule="levels_divide_grid",
     ),
 ]
 

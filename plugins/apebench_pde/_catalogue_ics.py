@@ -3,6 +3,7 @@
 from apebench_core import ComponentSpec, Field
 
 _MODULE = "apebench_pde.initial_conditions"
+_RULES = "apebench_pde._rules"
 _ZERO_MEAN = Field("zero_mean", "bool", help="subtract the mean so the field averages to zero")
 _MAX_ONE = Field("max_one", "bool", help="rescale so that max |u| = 1")
 
@@ -13,10 +14,11 @@ IC_SPECS = [
         factory=f"{_MODULE}:TruncatedFourierSeries",
         summary="random truncated Fourier series: amplitudes U(-1,1), phases U(0,2π)",
         fields=(
-            Field("cutoff", "int", help="highest wavenumber per axis (inclusive)"),
+            Field("cutoff", "int", help="highest wavenumber per axis (inclusive)", ge=1),
             Field("zero_mean", "bool", help="no offset; otherwise the offset is U(-0.5, 0.5)"),
             _MAX_ONE,
         ),
+        validate=f"{_RULES}:cutoff_resolvable",
     ),
     ComponentSpec(
         kind="initial_condition",
@@ -24,7 +26,7 @@ IC_SPECS = [
         factory=f"{_MODULE}:DiffusedNoise",
         summary="white noise diffused so its spectrum decays like exp(-intensity·|k|²), k = 2πm",
         fields=(
-            Field("intensity", "float", help="diffusivity times time on the unit domain"),
+            Field("intensity", "float", help="diffusivity times time on the unit domain", gt=0),
             _ZERO_MEAN,
             _MAX_ONE,
         ),
@@ -50,6 +52,7 @@ IC_SPECS = [
             Field("high", "float", help="upper bound"),
             Field("inner", "config", help="the initial condition to clip", kind="initial_condition"),
         ),
+        validate=f"{_RULES}:ordered_bounds",
     ),
     ComponentSpec(
         kind="initial_condition",
@@ -57,10 +60,11 @@ IC_SPECS = [
         factory=f"{_MODULE}:GaussianBlobs",
         summary="mean of random Gaussian blobs on the unit domain (Gray-Scott states)",
         fields=(
-            Field("num_blobs", "int", help="number of blobs averaged", default=1),
+            Field("num_blobs", "int", help="number of blobs averaged", default=1, ge=1),
             Field("one_complement", "bool", help="return 1 - blobs", default=False),
             Field("position_range", "floats", help="range of the centres per axis", default=(0.4, 0.6)),
             Field("variance_range", "floats", help="range of the variances per axis", default=(0.005, 0.01)),
         ),
+        validate=f"{_RULES}:blob_ranges",
     ),
 ]

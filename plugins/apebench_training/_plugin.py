@@ -3,7 +3,8 @@
 from apebench_core import ComponentSpec, Field, hookimpl
 
 _M = "apebench_training.methodologies"
-_T = Field("num_rollout_steps", "int", "unrolled emulator steps T")
+_R = "apebench_training._rules"
+_T = Field("num_rollout_steps", "int", "unrolled emulator steps T", ge=1)
 _CUT_BPTT = Field("cut_bptt", "bool", "stop gradients between unrolled steps", default=False)
 _CUT_DIV_CHAIN = Field("cut_div_chain", "bool", "no gradient through the reference branch", default=False)
 
@@ -20,6 +21,7 @@ TRAINER_SPECS = [
         f"{_M}:supervised",
         "supervised rollout: unroll T steps, loss summed over the T time levels",
         fields=(_T, _CUT_BPTT),
+        validate=f"{_R}:rollout_window",
     ),
     ComponentSpec(
         "trainer",
@@ -35,10 +37,11 @@ TRAINER_SPECS = [
         "diverted chain with branch length B: reference branches of B steps from every emulator state",
         fields=(
             _T,
-            Field("num_branch_steps", "int", "branch length B (1 <= B <= T)"),
+            Field("num_branch_steps", "int", "branch length B (1 <= B <= T)", ge=1),
             _CUT_BPTT,
             _CUT_DIV_CHAIN,
         ),
+        validate=f"{_R}:branch_length",
     ),
     ComponentSpec(
         "trainer",
@@ -47,9 +50,10 @@ TRAINER_SPECS = [
         "T emulator steps handed over to P reference steps in one chain, all levels in the loss",
         fields=(
             _T,
-            Field("num_post_physics_steps", "int", "reference steps P after the emulator"),
+            Field("num_post_physics_steps", "int", "reference steps P after the emulator", ge=1),
             _CUT_BPTT,
         ),
+        validate=f"{_R}:mix_window",
     ),
     ComponentSpec(
         "trainer",
@@ -57,6 +61,7 @@ TRAINER_SPECS = [
         f"{_M}:pushforward",
         "pushforward: T-1 steps without gradient, loss on the last step only",
         fields=(_T,),
+        validate=f"{_R}:rollout_window",
     ),
     ComponentSpec(
         "trainer",
@@ -64,9 +69,10 @@ TRAINER_SPECS = [
         f"{_M}:noisy_input",
         "input-noise injection: Gaussian noise (relative std) on the start state, then supervised rollout",
         fields=(
-            Field("noise_std", "float", "noise std relative to the start state's std"),
-            Field("num_rollout_steps", "int", "unrolled steps T", default=1),
+            Field("noise_std", "float", "noise std relative to the start state's std", ge=0),
+            Field("num_rollout_steps", "int", "unrolled steps T", default=1, ge=1),
         ),
+        validate=f"{_R}:rollout_window",
     ),
 ]
 
@@ -91,7 +97,7 @@ TASK_SPECS = [
 ]
 
 _SCHEDULE = Field("schedule", "config", "learning-rate schedule config", kind="schedule")
-_NUM_STEPS = Field("num_steps", "int", "number of update steps")
+_NUM_STEPS = Field("num_steps", "int", "number of update steps", ge=1)
 OPTIMIZER_SPECS = [
     ComponentSpec(
         "optimizer",
@@ -105,7 +111,7 @@ OPTIMIZER_SPECS = [
         "adamw",
         "apebench_training.optimizers:adamw",
         "AdamW (decoupled weight decay) with a learning-rate schedule",
-        fields=(_NUM_STEPS, Field("weight_decay", "float", "decoupled weight-decay factor"), _SCHEDULE),
+        fields=(_NUM_STEPS, Field("weight_decay", "float", "decoupled weight-decay factor", ge=0), _SCHEDULE),
     ),
     ComponentSpec(
         "optimizer",
@@ -113,7 +119,7 @@ OPTIMIZER_SPECS = [
         "apebench_training.optimizers:clip",
         "clip the global gradient norm, then run the inner optimizer",
         fields=(
-            Field("max_norm", "float", "largest allowed global gradient norm"),
+            Field("max_norm", "float", "largest allowed global gradient norm", gt=0),
             Field("optimizer", "config", "inner optimizer config", kind="optimizer"),
         ),
     ),
@@ -125,7 +131,7 @@ SCHEDULE_SPECS = [
         "constant",
         "apebench_training.optimizers:constant",
         "constant learning rate",
-        fields=(Field("learning_rate", "float", "the learning rate"),),
+        fields=(Field("learning_rate", "float", "the learning rate", gt=0),),
     ),
     ComponentSpec(
         "schedule",
@@ -133,11 +139,12 @@ SCHEDULE_SPECS = [
         "apebench_training.optimizers:exponential",
         "exponential decay: lr = init * rate^(step / transition_steps)",
         fields=(
-            Field("init_value", "float", "initial learning rate"),
-            Field("transition_steps", "int", "steps per decay"),
-            Field("decay_rate", "float", "factor per transition"),
+            Field("init_value", "float", "initial learning rate", gt=0),
+            Field("transition_steps", "int", "steps per decay", ge=1),
+            Field("decay_rate", "float", "factor per transition", gt=0),
             Field("staircase", "bool", "decay in discrete steps", default=False),
         ),
+        validate=f"{_R}:transition_within_training",
     ),
     ComponentSpec(
         "schedule",
@@ -145,10 +152,11 @@ SCHEDULE_SPECS = [
         "apebench_training.optimizers:warmup_cosine",
         "linear warm-up to the peak, then cosine decay to zero over all steps",
         fields=(
-            Field("init_value", "float", "learning rate at step 0"),
-            Field("peak_value", "float", "learning rate after warm-up"),
-            Field("warmup_steps", "int", "length of the warm-up"),
+            Field("init_value", "float", "learning rate at step 0", ge=0),
+            Field("peak_value", "float", "learning rate after warm-up", gt=0),
+            Field("warmup_steps", "int", "length of the warm-up", ge=0),
         ),
+        validate=f"{_R}:warmup_within_training",
     ),
 ]
 
@@ -159,7 +167,7 @@ CALLBACK_SPECS = [
         name,
         f"apebench_training.callbacks:{factory}",
         summary,
-        fields=(Field("every", "int", "run after every this many updates (and before the first)"),),
+        fields=(Field("every", "int", "run after every this many updates (and before the first)", ge=1),),
     )
     for name, factory, summary in (
         ("net", "get_network", "a copy of each seed's network"),

@@ -64,4 +64,6 @@ def test_run_experiment_gives_the_same_numbers(seed_style):
     check(table, 3)
     columns = [c for c in table.columns if c.startswith(("train_loss_", "mean_nRMSE_"))]
     np.testing.assert_array_equal(table[columns].to_numpy(), seed_style[0][columns].to_numpy())
-    assert table["scenario_kwargs"].iloc[0].startswith("{'num_points': 48")
+    # the same experiment gives the same canonical overrides, sorted, whichever way it was written
+    assert table["scenario_kwargs"].iloc[0] == seed_style[0]["scenario_kwargs"].iloc[0]
+    assert table["scenario_kwargs"].iloc[0].startswith("{'advection_gamma': -1.0, 'num_points': 48")

@@ -110,15 +110,25 @@ def cli_popen():
     return popen
 
 
+SUPPORT = Path(__file__).resolve().parents[1] / "support"
+
+
 def _in_fresh_processes(function: str, argument) -> set[str]:
     """``str(function(argument))`` printed by fresh interpreters with different hash seeds."""
     module, name = function.rsplit(".", 1)
-    code = f"import json, sys; from {module} import {name}; print({name}(json.loads(sys.argv[1])))"
+    code = (
+        "import json, sys\n"
+        "from apebench_core.testing import registered_plugin\n"
+        "from apebench_toy import ToyPlugin\n"
+        f"from {module} import {name} as function\n"
+        "with registered_plugin(ToyPlugin(), 'toy'):\n"
+        "    print(function(json.loads(sys.argv[1])))\n"
+    )
     outputs = set()
     for hash_seed in ("1", "2"):
         out = subprocess.run(
             [sys.executable, "-c", code, json.dumps(argument)],
-            env={**os.environ, "PYTHONHASHSEED": hash_seed},
+            env={**os.environ, "PYTHONHASHSEED": hash_seed, "PYTHONPATH": str(SUPPORT)},
             capture_output=True,
             text=True,
             check=True,

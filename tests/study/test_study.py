@@ -100,17 +100,35 @@ def test_bad_configurations_fail_before_training(toy, tmp_path, toy_configs):
         run_study([good, {**good, "scenario": "toy_adw"}], tmp_path, report=None)
     with pytest.raises(ValueError, match="lacks num_seeds"):
         run_study([{k: v for k, v in good.items() if k != "num_seeds"}], tmp_path, report=None)
-    with pytest.raises(ValueError, match="must be an integer"):
+    with pytest.raises(ValueError, match="start_seed.*'0'"):
         run_study([{**good, "start_seed": "0"}], tmp_path, report=None)
-    assert not list(tmp_path.rglob("*.json")) or not list((tmp_path / "raw").glob("*.json"))
+    with pytest.raises(ValueError, match="optim_confg.*did you mean 'optim_config'"):
+        run_study([{**good, "optim_confg": "adam;10;constant;1e-3"}], tmp_path, report=None)
+    assert not any(tmp_path.iterdir())  # nothing written: every config is planned before the store is touched
+
+
+def test_every_bad_configuration_is_reported_at_once(toy, tmp_path, toy_configs):
+    good = toy_configs(1)[0]
+    configs = [good, {**good, "num_points": 0}, good, {**good, "net": "ToyStencel"}, {**good, "dt": 1}]
+    with pytest.raises(ValueError) as error:
+        run_study(configs, tmp_path, report=None)
+    lines = str(error.value).splitlines()
+    assert lines[0].startswith("3 of 5 configurations are invalid")
+    assert [line.split(":")[0].strip() for line in lines[1:]] == [
+        "config 1 (scenario 'toy_adv')",
+        "config 3 (scenario 'toy_adv')",
+        "config 4 (scenario 'toy_adv')",
+    ]
+    assert "num_points" in lines[1] and "ToyStencel" in lines[2] and "'dt'" in lines[3]
+    assert not any(tmp_path.iterdir())
 
 
 def test_one_failing_experiment_does_not_lose_the_others(toy, tmp_path, toy_configs):
     good = toy_configs(1)[0]
-    bad = {**good, "no_such_field": 3}  # passes the registry checks, fails when the scenario is built
+    bad = {**good, "net": "ToyFailing"}  # plans fine, its factory raises when the network is built
     with pytest.raises(StudyError, match="1 of 2 experiments failed") as error:
         run_study([bad, good], tmp_path, report=None)
-    assert "no_such_field" in str(error.value)
+    assert "boom at build" in str(error.value)
     assert len(list((tmp_path / "raw").glob("*.json"))) == 1
 
 

@@ -66,6 +66,10 @@ def sometimes_broken_stencil(*, num_spatial_dims, num_channels, num_points, key)
     return Stencil(weight=jnp.where(jax.random.uniform(coin_key) < 0.5, jnp.nan, weight))
 
 
+def failing_stencil(*, num_spatial_dims, num_channels, num_points, key):
+    raise RuntimeError("boom at build")
+
+
 def nrmse(prediction, reference):
     axes = tuple(range(1, prediction.ndim))
     return jnp.mean(jnp.sqrt(jnp.sum((prediction - reference) ** 2, axes) / jnp.sum(reference**2, axes)))
@@ -95,6 +99,7 @@ class ToyPlugin:
                 "architecture", "ToyStencil", stencil, fields=(Field("scale", "float", default=0.1),)
             ),
             ComponentSpec("architecture", "ToyBroken", sometimes_broken_stencil),
+            ComponentSpec("architecture", "ToyFailing", failing_stencil),
         ]
 
     @hookimpl

@@ -8,6 +8,74 @@ from typing import Any, ClassVar
 import attrs
 
 from apebench_core import BaseScenario
+from apebench_core.experiment.fields import doc
+
+#: Help and ranges of the integrator settings (ETDRK order, substeps, contour integral).
+INTEGRATOR_DOCS = {
+    "num_substeps": doc("ETDRK substeps per time step", ge=1),
+    "order": doc("ETDRK order (0 = exact exponential for linear problems)", ge=0, le=4),
+    "dealiasing_fraction": doc("fraction of modes kept by the nonlinear terms' dealiasing", gt=0, le=1),
+    "num_circle_points": doc("points of the contour integral of the ETDRK coefficients", ge=1),
+    "circle_radius": doc("radius of that contour", gt=0),
+    "coarse_proportion": doc("the coarse stepper's coefficients are this fraction of the reference's", gt=0),
+}
+_TERMS = {
+    "linear": "the single linear term",
+    "advection": "advection (first derivative)",
+    "diffusion": "diffusion (second derivative)",
+    "dispersion": "dispersion (third derivative)",
+    "hyp_diffusion": "hyper-diffusion (fourth derivative)",
+    "drag": "linear drag (zeroth derivative)",
+    "convection": "convection 1/2 div(u (x) u)",
+    "convection_sc": "single-channel convection 1/2 (1 . grad)(u^2)",
+    "gradient_norm": "gradient norm 1/2 |grad u|^2",
+    "quadratic": "quadratic term u^2",
+}
+_SCALES = {
+    "gamma": "difficulty gamma",
+    "delta": "difficulty delta",
+    "alpha": "normalized coefficient alpha",
+    "beta": "normalized coefficient beta",
+    "coef": "physical coefficient",
+}
+#: Help of the coefficient fields (``advection_gamma``, ``diffusion_coef``, ...) and the others
+#: that the PDE families share.
+COEFFICIENT_DOCS = {
+    f"{term}_{suffix}": doc(f"{scale} of {what}")
+    for term, what in _TERMS.items()
+    for suffix, scale in _SCALES.items()
+} | {
+    "gammas": doc("difficulties gamma_0.. of the linear terms, by derivative order"),
+    "alphas": doc("normalized coefficients alpha_0.. of the linear terms, by derivative order"),
+    "a_coefs": doc("physical coefficients a_0.. of the linear terms, by derivative order"),
+    "deltas": doc("difficulties (quadratic, single-channel convection, gradient norm)"),
+    "betas": doc("normalized coefficients (quadratic, single-channel convection, gradient norm)"),
+    "b_coefs": doc("physical coefficients (quadratic, single-channel convection, gradient norm)"),
+    "linear_term_order": doc("derivative order of the single linear term", ge=0),
+    "conservative": doc("convection in conservative form div(u (x) u) rather than (u . grad) u"),
+    "hyper_diffusion_coef": doc("physical coefficient of hyper-diffusion"),
+}
+#: Help and ranges of the fields of physical scenarios.
+PHYSICAL_DOCS = {
+    "domain_extent": doc("domain length L per axis", gt=0),
+    "dt": doc("time step of the reference solver", gt=0),
+    "diffusivity": doc("diffusivity nu", ge=0),
+    "diffusivity_1": doc("diffusivity of the first species", ge=0),
+    "diffusivity_2": doc("diffusivity of the second species", ge=0),
+    "reactivity": doc("reaction rate r"),
+    "feed_rate": doc("Gray-Scott feed rate F", ge=0),
+    "kill_rate": doc("Gray-Scott kill rate k", ge=0),
+    "pattern_type": doc("named Gray-Scott parameter set"),
+    "critical_number": doc("Swift-Hohenberg control parameter r"),
+    "injection_mode": doc("wavenumber of the Kolmogorov forcing", ge=0),
+    "injection_scale": doc("amplitude of the Kolmogorov forcing"),
+    "drag": doc("linear drag coefficient"),
+    "polynomial_coefficients": doc("coefficients c_0.. of the polynomial reaction sum c_j u^j"),
+    "poly_coefs": doc("coefficients c_0.. of the polynomial reaction sum c_j u^j"),
+    "advection_coef_vector": doc("advection velocity, one entry per axis"),
+    "diffusion_coef_vector": doc("diffusivity per axis (anisotropic diffusion)"),
+    "diffusion_coef_matrix": doc("diffusivity tensor, D x D (anisotropic diffusion)"),
+}
 
 
 @attrs.frozen
@@ -37,6 +105,7 @@ class SpectralScenario(BaseScenario):
     """A scenario whose reference stepper is the ETDRK solver built from :class:`NormalizedTerms`."""
 
     coarse_proportion: float = 0.5
+    field_docs: ClassVar[dict] = INTEGRATOR_DOCS | COEFFICIENT_DOCS
 
     def normalized_terms(self) -> NormalizedTerms:
         raise NotImplementedError

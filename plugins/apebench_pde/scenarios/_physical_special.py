@@ -14,6 +14,9 @@ import attrs
 import numpy as np
 
 from apebench_core import BaseScenario, get_registry
+from apebench_core.experiment.fields import doc
+
+from ._base import COEFFICIENT_DOCS, INTEGRATOR_DOCS, PHYSICAL_DOCS
 
 
 class PhysicalScenario(BaseScenario):
@@ -23,6 +26,7 @@ class PhysicalScenario(BaseScenario):
     dt: float = 0.1
     coarse_proportion: float = 0.5
 
+    field_docs: ClassVar[dict] = PHYSICAL_DOCS | INTEGRATOR_DOCS | COEFFICIENT_DOCS
     short_name: ClassVar[str] = ""
     #: Dimensions the PDE is defined in; a scenario restricted to 2D/3D defaults to its first
     #: allowed dimension, so that ``type(scene)()`` (the defaults behind ``scenario_kwargs``)
@@ -348,6 +352,11 @@ class KolmogorovFlow(_Vorticity):
 class Poisson(BaseScenario):
     """-lap u = f (order 2) or its higher even-order analogue: a static map f -> u, so the
     trajectories have one step and there is no coarse stepper."""
+
+    field_docs: ClassVar[dict] = {
+        "domain_extent": PHYSICAL_DOCS["domain_extent"],
+        "order": doc("even derivative order of the operator (2: Poisson)", ge=2),
+    }
 
     domain_extent: float = 10.0
     order: int = 2

@@ -14,7 +14,14 @@ from __future__ import annotations
 from typing import ClassVar
 
 from ..conversions import normalize_convection, normalize_gradient_norm, normalize_linear
-from ._base import CoefficientFamily, ConvectionScenario, LinearScenario, NonlinearScenario, active_orders
+from ._base import (
+    PHYSICAL_DOCS,
+    CoefficientFamily,
+    ConvectionScenario,
+    LinearScenario,
+    NonlinearScenario,
+    active_orders,
+)
 from ._physical_special import (
     AnisotropicDiffusion,
     DecayingTurbulence,
@@ -36,6 +43,7 @@ class _Physical(CoefficientFamily):
     """Physical coefficients a_j (linear) and b (convection, single-channel convection, gradient norm)."""
 
     prefix: ClassVar[str] = "phy"
+    field_docs: ClassVar[dict] = PHYSICAL_DOCS
 
     @property
     def a_coefs(self) -> tuple[float, ...]:
