@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from ..plugin.errors import ApebenchError, PlanError
-from .main import main
+from .app import main
 
 
 def load_study(path: Path) -> list[dict[str, Any]]:

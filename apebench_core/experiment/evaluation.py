@@ -45,7 +45,7 @@ def metric_rollouts(
     values = eqx.filter_jit(
         eqx.filter_vmap(lambda s, r: _metric_trajectory(s, r, metric_fns), in_axes=(eqx.if_array(0), None))
     )(steppers, reference)
-    out = {name: np.asarray(v) for name, v in values.items()}
+    out = {name: np.asarray(values[name]) for name in metric_fns}  # JAX sorts dict keys: keep report order
     if remove_singleton_axis:
         out = {name: v[0] if v.shape[0] == 1 else v for name, v in out.items()}
     return out
@@ -68,7 +68,8 @@ def metrics_of_rollout(
         over_time = jax.vmap(lambda u, r: {n: f(u, r) for n, f in metric_fns.items()}, in_axes=(1, 1))
         return over_time(trj, reference)
 
-    return {name: np.asarray(v) for name, v in jax.jit(jax.vmap(per_seed))(rollout_).items()}
+    values = jax.jit(jax.vmap(per_seed))(rollout_)
+    return {name: np.asarray(values[name]) for name in metric_fns}
 
 
 def sample_rollouts(

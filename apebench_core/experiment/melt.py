@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .results import BASE_NAMES
+from . import defaults
+
+#: The configuration columns that identify an experiment row of the wide table.
+BASE_NAMES = ["scenario", "task", "train", "net", "seed", "scenario_kwargs"]
 
 
 def melt_data(
@@ -23,7 +26,7 @@ def melt_data(
     return long.sort_values(base_columns[:5] + [uniquifier_name], kind="stable").reset_index(drop=True)
 
 
-def melt_metrics(wide: pd.DataFrame, metric_name: str | list[str] = "mean_nRMSE") -> pd.DataFrame:
+def melt_metrics(wide: pd.DataFrame, metric_name: str | list[str] = defaults.METRIC) -> pd.DataFrame:
     """Long table with ``time_step`` and one column per metric."""
     names = [metric_name] if isinstance(metric_name, str) else list(metric_name)
     merged = None

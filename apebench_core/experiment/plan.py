@@ -209,6 +209,7 @@ def _check_data_size(scene: Any) -> None:
 
 
 def _validate(label: str, parsed: ParsedConfig, facts: Mapping[str, Any]) -> None:
+    """Run the ``validate`` rule of ``parsed`` and of every config nested in it."""
     for part in _nested(parsed):
         try:
             validator = part.spec.load_validator()
@@ -222,7 +223,8 @@ def _validate(label: str, parsed: ParsedConfig, facts: Mapping[str, Any]) -> Non
         try:
             validator(dict(part.values), dict(facts))
         except ValueError as error:
-            raise PlanError(f"{label} {part.format()!r}: {error}") from None
+            inner = "" if part is parsed else f"{part.spec.kind} {part.format()!r}: "
+            raise PlanError(f"{label} = {parsed.format()!r}: {inner}{error}") from None
 
 
 def plan(

@@ -7,11 +7,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import defaults
 from .melt import melt_loss, melt_metrics
 
 
 def plot_run(
-    table: pd.DataFrame, metric_name: str = "mean_nRMSE", *, vlim: tuple[float, float] = (-1.0, 1.0)
+    table: pd.DataFrame, metric_name: str = defaults.METRIC, *, vlim: tuple[float, float] = (-1.0, 1.0)
 ) -> Any:
     """A figure with loss (median and range over seeds), metric rollout, and the first sample rollout."""
     import matplotlib

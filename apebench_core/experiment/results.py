@@ -10,12 +10,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .melt import BASE_NAMES, melt_loss, melt_metrics  # noqa: F401  (BASE_NAMES: first-wave path)
+
 if TYPE_CHECKING:
     from .pipeline import RawResult
     from .plan import Experiment
-
-#: The configuration columns that identify an experiment row.
-BASE_NAMES = ["scenario", "task", "train", "net", "seed", "scenario_kwargs"]
 
 
 def wide_table(experiment: Experiment, raw: RawResult) -> pd.DataFrame:
@@ -83,8 +82,6 @@ def save_networks(path: str, networks: Any) -> None:
 
 def write_run(table: pd.DataFrame, folder: str, *, plot: bool = False) -> list[str]:
     """Write one run's melted metrics and loss (CSV), sample rollouts (.npy) and optionally a figure."""
-    from .melt import melt_loss, melt_metrics
-
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     names = metric_names(table)

@@ -6,13 +6,18 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
+from . import defaults
 from .melt import melt_metrics
 
 DEFAULT_STEPS = (1, 2, 5, 10, 20, 50, 100, 200)
 
 
 def median_table(
-    wide: pd.DataFrame, metric_name: str = "mean_nRMSE", *, steps=DEFAULT_STEPS, by: str | list[str] = "net"
+    wide: pd.DataFrame,
+    metric_name: str = defaults.METRIC,
+    *,
+    steps=DEFAULT_STEPS,
+    by: str | list[str] = "net",
 ) -> pd.DataFrame:
     """Median over seeds of ``metric_name`` at the given time steps, one column per ``by`` value."""
     long = melt_metrics(wide, metric_name)

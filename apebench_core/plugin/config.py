@@ -77,9 +77,9 @@ def check_number(field_bounds: Any, value: Any, type_name: str) -> None:
     """Raise ``ValueError`` (saying what is expected) unless ``value`` is finite and in bounds."""
     for number in value if isinstance(value, tuple) else (value,):
         if type_name in ("float", "floats") and not math.isfinite(number):
-            raise ValueError("expected a finite number")
+            raise ValueError("not a finite number")
         if field_bounds.violated_by(number):
-            raise ValueError(f"expected a value {field_bounds}")
+            raise ValueError("out of range")
 
 
 def _parse_choice(field: Field) -> Callable[[str], str]:
@@ -148,7 +148,7 @@ def parse_tokens(spec: ComponentSpec, config: str, tokens: list[str], registry: 
             raise _error(
                 spec,
                 config,
-                f"field {field.name!r} at position {position} expects {field.type_label}, "
+                f"field {field.name!r} at position {position} expects {field.expected}, "
                 f"got {token!r} ({cause})",
             ) from None
     if len(tokens) > len(spec.fields):

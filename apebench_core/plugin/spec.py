@@ -70,7 +70,12 @@ class Field:
             return "|".join(self.choices)
         if self.type == "config":
             return f"{self.kind} config"
-        return f"{self.type} {self.bounds}".strip()
+        return self.type
+
+    @property
+    def expected(self) -> str:
+        """What a value must be, bounds included (``int >= 1``)."""
+        return f"{self.type_label} {self.bounds}".strip()
 
 
 @attrs.frozen

@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..experiment.melt import melt_loss, melt_metrics, melt_sample_rollouts
-from ..experiment.results import BASE_NAMES
+from ..experiment import defaults
+from ..experiment.melt import BASE_NAMES, melt_loss, melt_metrics, melt_sample_rollouts
 from .store import ResultStore, read_json, read_raw, read_table, write_json, write_table
 
 BASE_NAMES_NO_TRAIN = [c for c in BASE_NAMES if c != "train"]
@@ -35,7 +35,7 @@ def _concat(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
 
 
 def melt_concat_metrics_from_list(
-    files: Sequence[PathLike], *, metric_name: str | list[str] = "mean_nRMSE"
+    files: Sequence[PathLike], *, metric_name: str | list[str] = defaults.METRIC
 ) -> pd.DataFrame:
     return _concat(melt_metrics(read_raw(f), metric_name) for f in files)
 
@@ -51,7 +51,7 @@ def melt_concat_sample_rollouts_from_list(files: Sequence[PathLike]) -> pd.DataF
 def melt_study(
     files: Sequence[PathLike],
     *,
-    metric_name: str | list[str] = "mean_nRMSE",
+    metric_name: str | list[str] = defaults.METRIC,
     do_metrics: bool = True,
     do_loss: bool = False,
     do_sample_rollouts: bool = False,
@@ -90,7 +90,7 @@ def melt_concat_from_list(
     files: Sequence[PathLike],
     base_path: PathLike,
     *,
-    metric_name: str | list[str] = "mean_nRMSE",
+    metric_name: str | list[str] = defaults.METRIC,
     metric_file_name: str = "metrics",
     loss_file_name: str = "train_loss",
     sample_rollout_file_name: str = "sample_rollout",
@@ -136,7 +136,7 @@ def aggregate_gmean(
     *,
     up_to: int = 100,
     grouping_cols: Sequence[str] = BASE_NAMES,
-    metric_name: str = "mean_nRMSE",
+    metric_name: str = defaults.METRIC,
 ) -> pd.DataFrame:
     """Geometric mean of ``metric_name`` over time steps ``<= up_to`` (APEBench's aggregate), per group."""
     selected = df[df["time_step"] <= up_to]
@@ -150,7 +150,7 @@ def relative_by_config(
     *,
     grouping_cols: Sequence[str] = BASE_NAMES_NO_TRAIN,
     norm_query: str = "train == 'one'",
-    value_col: str = "mean_nRMSE",
+    value_col: str = defaults.METRIC,
     suffix: str = "_rel",
 ) -> pd.DataFrame:
     """``value_col`` divided by the value of the row matching ``norm_query`` in the same group."""
@@ -256,7 +256,7 @@ def t_test(
 def pvalues_against_best(
     df: pd.DataFrame,
     *,
-    value_col: str = "gmean_mean_nRMSE",
+    value_col: str = f"gmean_{defaults.METRIC}",
     group_cols: Sequence[str] = ("scenario",),
     config_cols: Sequence[str] = ("task", "train", "net", "scenario_kwargs"),
     alternative: str = "greater",
@@ -297,7 +297,7 @@ def label_configs(wide: pd.DataFrame) -> pd.Series:
     return wide[varying].astype(str).agg(" | ".join, axis=1)
 
 
-def plot_study(tables: Sequence[pd.DataFrame], metric_name: str = "mean_nRMSE") -> Any:
+def plot_study(tables: Sequence[pd.DataFrame], metric_name: str = defaults.METRIC) -> Any:
     """``plotting.plot_run`` over a whole study: one line (median, range over seeds) per configuration.
 
     ``plot_run`` groups by the ``net`` column, so it receives a table whose ``net``

@@ -21,6 +21,7 @@ from typing import Any
 
 import attrs
 
+from ..experiment import defaults
 from ..experiment.plan import EXPERIMENT_KEYS, Experiment, plan
 from ..plugin.errors import ApebenchError, PlanError, StudyError
 from ..plugin.registry import get_registry
@@ -298,7 +299,7 @@ def run_study_convenience(
     base_path: str | os.PathLike | None = None,
     *,
     overwrite: bool = False,
-    metric_name: str | list[str] = "mean_nRMSE",
+    metric_name: str | list[str] = defaults.METRIC,
     do_metrics: bool = True,
     do_loss: bool = False,
     do_sample_rollouts: bool = False,
