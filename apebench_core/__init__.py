@@ -16,6 +16,7 @@ from .plugin.errors import (
     AmbiguousComponentError,
     ApebenchError,
     ConfigError,
+    PlanError,
     PluginLoadError,
     UnknownComponentError,
 )
@@ -41,6 +42,9 @@ _request_cpu_devices()  # before JAX starts: one CPU device per core, seeds trai
 _LAZY = {
     "scenarios": ("apebench_core.scenarios", None),
     "BaseScenario": ("apebench_core.experiment.scenario", "BaseScenario"),
+    "plan": ("apebench_core.experiment.plan", "plan"),
+    "Experiment": ("apebench_core.experiment.plan", "Experiment"),
+    "run": ("apebench_core.experiment.pipeline", "run"),
     "run_experiment": ("apebench_core.experiment.run", "run_experiment"),
     "get_experiment_name": ("apebench_core.experiment.run", "get_experiment_name"),
     "melt_data": ("apebench_core.experiment.melt", "melt_data"),
@@ -90,6 +94,7 @@ __all__ = [
     "ConfigError",
     "Field",
     "ParsedConfig",
+    "PlanError",
     "PluginLoadError",
     "UnknownComponentError",
     "__version__",

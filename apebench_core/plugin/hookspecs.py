@@ -44,8 +44,10 @@ KINDS: dict[str, tuple[str, str, str]] = {
     ),
     "callback": (
         "apebench_callbacks",
-        "scenario",
-        "a training callback with maybe_run(step, networks) -> dict | None (see apebench_core.training)",
+        "evaluation (an apebench_core.experiment.evaluation.Evaluation: test data, metric functions, "
+        "horizon) and scenario, each only if the factory's signature names it",
+        "a callback with name, every and __call__(networks, make_stepper) -> list (one record per "
+        "seed), run before the first update and after every `every` updates",
     ),
 }
 

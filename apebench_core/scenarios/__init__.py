@@ -31,7 +31,8 @@ class _ScenarioDict(Mapping[str, Any]):
 
 
 class _Family:
-    """A namespace of scenario classes of one family (difficulty, normalized, physical)."""
+    """A namespace of scenario classes of one family (difficulty, normalized, physical, or any
+    family a plugin's scenario specs declare)."""
 
     def __init__(self, family: str) -> None:
         self._family = family
@@ -62,4 +63,17 @@ difficulty = _Family("difficulty")
 normalized = _Family("normalized")
 physical = _Family("physical")
 
-__all__ = ["BaseScenario", "difficulty", "normalized", "physical", "scenario_dict"]
+
+def families() -> list[str]:
+    """Every scenario family the registered specs name (``metadata["family"]``)."""
+    return sorted({s.metadata["family"] for s in get_registry().specs("scenario") if "family" in s.metadata})
+
+
+def __getattr__(name: str) -> _Family:
+    """Any other family a plugin declares gets its namespace too (``scenarios.<family>.<Class>``)."""
+    if not name.startswith("_") and name in families():
+        return _Family(name)
+    raise AttributeError(f"module 'apebench_core.scenarios' has no attribute {name!r}")
+
+
+__all__ = ["BaseScenario", "difficulty", "families", "normalized", "physical", "scenario_dict"]

@@ -72,8 +72,40 @@ def test_builds_at_tiny_size(spec):
     elif spec.kind == "initial_condition":
         assert component(key=jax.random.PRNGKey(0)).shape == (16,)
     elif spec.kind == "metric":
-        assert jnp.isfinite(component(u[None], 0.5 * u[None]))
+        check_metric(spec, component, u)
     elif spec.kind == "schedule":
-        assert jnp.isfinite(component(3))
+        check_schedule(spec, component)
     elif spec.kind == "trainer":
-        assert component.window_length >= 1
+        check_trainer(component)
+
+
+def check_metric(spec, metric, u):
+    """A scalar; zero error (or full correlation) for a perfect prediction, worse for a wrong one."""
+    reference = jnp.stack([u, jnp.cos(3.0 * u)])  # (samples, channels, space)
+    perfect, wrong = metric(reference, reference), metric(0.5 * reference, reference)
+    assert jnp.shape(perfect) == () and jnp.shape(wrong) == ()
+    if spec.name == "mean_correlation":
+        assert jnp.allclose(perfect, 1.0, atol=1e-5) and jnp.allclose(wrong, 1.0, atol=1e-5)  # scale-free
+        assert metric(-reference, reference) < 0
+    else:
+        assert jnp.allclose(perfect, 0.0, atol=1e-6), spec.name
+        assert wrong > 1e-3, spec.name
+
+
+def check_schedule(spec, schedule):
+    """Starts at its initial value and stays positive and finite."""
+    values = jnp.array([schedule(step) for step in range(0, 11)])
+    assert values.shape == (11,) and jnp.isfinite(values).all() and (values >= 0).all()
+    start = 0.5  # every float field of the example is 0.5
+    assert jnp.allclose(values[0], start), (spec.name, values[0])
+
+
+def check_trainer(methodology):
+    """On a constant trajectory the identity stepper has zero loss, a stepper adding 1 does not."""
+    window = jnp.ones((methodology.window_length, 1, 16))
+    key = jax.random.PRNGKey(0)
+    kwargs = dict(ref_stepper=lambda u: u, key=key)
+    exact = methodology.loss(lambda u: u, window, **kwargs)
+    off = methodology.loss(lambda u: u + 1.0, window, **kwargs)
+    assert jnp.shape(exact) == () and jnp.allclose(exact, 0.0, atol=1e-6)
+    assert off > 0.5

@@ -75,6 +75,14 @@ def test_run_experiment_by_key_and_overrides(toy):
 def test_scenario_dict_and_family_namespace(toy):
     assert apebench.scenarios.scenario_dict["toy_adv"] is ToyAdvection
     assert "toy_adv" in list(apebench.scenarios.scenario_dict)
+    # a third-party family gets its namespace from the spec's metadata, like the bundled ones
+    assert apebench.scenarios.toy.ToyAdvection is ToyAdvection
+    assert "toy" in apebench.scenarios.families() and dir(apebench.scenarios.toy) == ["ToyAdvection"]
+    assert apebench.scenarios.difficulty.Advection is apebench.scenarios.scenario_dict["diff_adv"]
+    with pytest.raises(AttributeError, match="available: ToyAdvection"):
+        apebench.scenarios.toy.Missing
+    with pytest.raises(AttributeError):
+        apebench.scenarios.no_such_family
 
 
 def test_correct_task_and_diverted_chain(toy):
