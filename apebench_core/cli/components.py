@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from typing import Any
 
 import click
 
-from ..plugin.errors import ApebenchError
+from ..plugin.errors import AmbiguousComponentError, ApebenchError, UnknownComponentError
 from ..plugin.hookspecs import KINDS
 from ..plugin.registry import get_registry
 from ..plugin.spec import ComponentSpec
@@ -80,15 +81,30 @@ def list_command(kind: str | None, pattern: str | None, as_json: bool) -> None:
         click.secho(f"{k}s ({len(specs)})", bold=True)
         width = max((len(s.name) for s in specs), default=0)
         for spec in specs:
-            clash = "  [name clash: use plugin/name]" if spec.name.lower() in clashes else ""
-            click.echo(f"  {spec.name:<{width}}  {spec.plugin:<10}  {spec.summary}{clash}")
+            click.echo(
+                f"  {spec.name:<{width}}  {spec.plugin:<10}  {spec.summary}{_clash_note(spec, clashes)}"
+            )
         click.echo()
 
 
-@main.command("plugins")
+def _clash_note(spec: ComponentSpec, clashes: dict[str, list[ComponentSpec]]) -> str:
+    if spec.name.lower() not in clashes:
+        return ""
+    if get_registry().is_bundled(spec):
+        return "  [name clash: the bare name means this one]"
+    return f"  [name clash: write {spec.qualified_name}]"
+
+
+@main.group("plugins", invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def plugins_command(as_json: bool) -> None:
-    """Show every discovered plugin: distribution, version, status, hooks and error."""
+@click.pass_context
+def plugins_command(ctx: click.Context, as_json: bool) -> None:
+    """Show every discovered plugin: distribution, version, status, hooks and every error.
+
+    Subcommands: `new` writes a ready plugin distribution, `check` tests one.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
     infos = get_registry().plugins()
     if as_json:
         click.echo(json.dumps([info.as_dict() for info in infos], indent=2))
@@ -96,10 +112,10 @@ def plugins_command(as_json: bool) -> None:
     for info in infos:
         colour = {"active": "green", "failed": "red"}.get(info.status, "yellow")
         dist = f"{info.distribution or '-'} {info.version or ''}".strip()
-        click.echo(f"{info.name:<12} {dist:<28} " + click.style(f"{info.status:<9}", fg=colour), nl=False)
+        click.echo(f"{info.name:<12} {dist:<28} " + click.style(f"{info.status:<12}", fg=colour), nl=False)
         click.echo(f" {', '.join(h.removeprefix('apebench_') for h in info.hooks)}")
-        if info.error:
-            click.echo(f"    error: {info.error}")
+        for error in info.errors or ([info.error] if info.error else []):
+            click.echo(f"    error: {error}")
 
 
 @main.command("show")
@@ -110,17 +126,22 @@ def show_command(name: str, kind: str | None, as_json: bool) -> None:
     """Show one component: usage line, fields with types/defaults/help, summary, plugin."""
     registry = get_registry()
     kinds = [_kind(kind) or kind] if kind else list(KINDS)
+    bare = name.split(";")[0].strip()
     found: list[ComponentSpec] = []
     errors: list[str] = []
     for k in kinds:
         try:
-            found.append(registry.get(k, name.split(";")[0]))
+            found.append(registry.get(k, bare))
+        except AmbiguousComponentError:  # show every component the name could mean
+            found.extend(registry.clashes(k)[bare.rpartition("/")[2].lower()])
         except ApebenchError as error:
             errors.append(str(error))
     if not found:
-        raise ApebenchError(
-            errors[0] if len(errors) == 1 else f"no component named {name!r} (try `apebench list`)"
-        )
+        if len(errors) == 1:
+            raise ApebenchError(errors[0])
+        close = sorted({match for k in kinds for match in registry.suggestions(k, bare.rpartition("/")[2])})
+        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        raise UnknownComponentError(f"no component named {bare!r}{hint} (try `apebench list`)")
     if as_json:
         click.echo(json.dumps([_spec_dict(spec, with_scenario_fields=True) for spec in found], indent=2))
         return
@@ -129,6 +150,9 @@ def show_command(name: str, kind: str | None, as_json: bool) -> None:
         if spec.summary:
             click.echo(f"  {spec.summary}")
         click.echo(f"  usage: {spec.usage}")
+        problem = _factory_problem(spec)
+        if problem:
+            click.echo(f"  warning: its factory {spec.factory!r} cannot be imported: {problem}")
         if spec.aliases:
             click.echo(f"  aliases: {', '.join(spec.aliases)}")
         for field in spec.fields:
@@ -137,6 +161,18 @@ def show_command(name: str, kind: str | None, as_json: bool) -> None:
         if spec.kind == "scenario":
             _show_scenario_fields(spec)
         click.echo()
+
+
+def _factory_problem(spec: ComponentSpec) -> str | None:
+    """Why a lazy factory's module cannot be found, without importing the module itself."""
+    if not isinstance(spec.factory, str):
+        return None
+    module = spec.factory.partition(":")[0]
+    try:
+        found = importlib.util.find_spec(module)
+    except (ImportError, ValueError) as error:
+        return f"{type(error).__name__}: {error}"
+    return None if found is not None else f"no module named {module!r}"
 
 
 def _scenario_fields(spec: ComponentSpec) -> dict[str, Any]:

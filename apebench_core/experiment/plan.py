@@ -106,8 +106,7 @@ def _is_scenario_class(obj: Any) -> bool:
 def _resolve_class(scenario: Any) -> tuple[str, Any, Any]:
     """(canonical scenario reference, scenario class, factory taking the overrides)."""
     if _is_scenario_class(type(scenario)):
-        cls = type(scenario)
-        return _reference_of(cls), cls, cls
+        return _reference_of(type(scenario)), type(scenario), type(scenario)
     if _is_scenario_class(scenario):
         return _reference_of(scenario), scenario, scenario
     if not isinstance(scenario, str) or not scenario.strip():
@@ -116,7 +115,7 @@ def _resolve_class(scenario: Any) -> tuple[str, Any, Any]:
         )
     if ":" in scenario:  # "module:Class", a scenario class outside the registry
         try:
-            cls = load_object(scenario.strip())
+            cls: Any = load_object(scenario.strip())
         except (ImportError, AttributeError) as error:
             raise PlanError(f"experiment field 'scenario': cannot import {scenario!r} ({error})") from None
         if not _is_scenario_class(cls):

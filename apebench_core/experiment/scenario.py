@@ -128,7 +128,7 @@ class BaseScenario(_ScenarioBase):
         defaults_ = type(self)()
         return {
             f.name: getattr(self, f.name)
-            for f in dataclasses.fields(self)
+            for f in dataclasses.fields(self)  # type: ignore[arg-type]
             if getattr(self, f.name) != getattr(defaults_, f.name)
         }
 

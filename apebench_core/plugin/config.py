@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from .errors import ConfigError
+from .contracts import check_component
+from .errors import ComponentBuildError, ConfigError
 from .spec import ComponentSpec, Field
+from .trace import trace
 
 if TYPE_CHECKING:
     from .registry import Registry
@@ -27,6 +29,9 @@ class ParsedConfig:
 
     spec: ComponentSpec
     values: Mapping[str, Any] = attrs.field(converter=dict)
+    #: The name the canonical string uses: the bare name, or ``plugin/Name`` where the bare
+    #: name would resolve to another component (set by the registry when it parses).
+    label: str = attrs.field(default="", eq=False, repr=False)
 
     @property
     def name(self) -> str:
@@ -40,10 +45,30 @@ class ParsedConfig:
         return format_config(self)
 
     def build(self, *, optional_context: Mapping[str, Any] | None = None, **context: Any) -> Any:
-        """Import the spec's factory and call it with the field values and ``context``;
-        of ``optional_context`` only what the factory's signature accepts."""
-        factory = self.spec.load_factory()
-        return factory(**self.values, **context, **accepted_arguments(factory, optional_context or {}))
+        """Import the spec's factory and call it with the field values and ``context`` (of
+        ``optional_context`` only what the factory's signature accepts), then check the result
+        against its kind's contract. Every failure is one :class:`ComponentBuildError` naming
+        the component and its plugin: the one place where components are built."""
+        where = f"{self.spec.kind} {self.format()!r} from {self.spec.origin}"
+        trace(f"build {where}")
+        try:
+            factory = self.spec.load_factory()
+        except Exception as error:  # noqa: BLE001 - any import failure of plugin code
+            raise ComponentBuildError(
+                f"{where}: cannot import its factory {self.spec.factory!r} ({type(error).__name__}: {error})"
+            ) from error
+        arguments = {**self.values, **context, **accepted_arguments(factory, optional_context or {})}
+        try:
+            component = factory(**arguments)
+        except ComponentBuildError:
+            raise  # a nested component already named itself
+        except Exception as error:  # noqa: BLE001 - the funnel: plugin code may raise anything
+            raise ComponentBuildError(f"{where}: factory raised {type(error).__name__}: {error}") from error
+        try:
+            check_component(self.spec.kind, component, context)
+        except TypeError as error:
+            raise ComponentBuildError(f"{where}: factory {error}") from None
+        return component
 
     def __str__(self) -> str:
         return self.format()
@@ -192,5 +217,5 @@ def format_config(parsed: ParsedConfig) -> str:
     fields = list(parsed.spec.fields)
     while fields and not fields[-1].required and _is_default(fields[-1], parsed.values[fields[-1].name]):
         fields.pop()
-    tokens = [parsed.spec.name] + [_format_value(f, parsed.values[f.name]) for f in fields]
+    tokens = [parsed.label or parsed.spec.name] + [_format_value(f, parsed.values[f.name]) for f in fields]
     return SEPARATOR.join(tokens)

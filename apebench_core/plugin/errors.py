@@ -23,6 +23,11 @@ class AmbiguousComponentError(ApebenchError, LookupError, ValueError):
     """Several plugins register the same bare name; qualify it as ``plugin/Name``."""
 
 
+class ComponentBuildError(ApebenchError, ValueError):
+    """A component's factory failed or returned something its kind does not allow; the message
+    names the kind, the config string, the plugin and its distribution, and the cause."""
+
+
 class PlanError(ApebenchError, ValueError):
     """An experiment cannot run as given: the message names the field, the value and what is expected."""
 

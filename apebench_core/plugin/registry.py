@@ -9,7 +9,9 @@ from __future__ import annotations
 import difflib
 import fnmatch
 import os
+import re
 import warnings
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -20,6 +22,7 @@ from .config import SEPARATOR, ParsedConfig, parse_tokens
 from .errors import AmbiguousComponentError, ConfigError, PluginLoadError, UnknownComponentError
 from .hookspecs import KINDS, PROJECT, ApebenchSpecs
 from .spec import ComponentSpec
+from .trace import trace
 
 ENTRY_POINT_GROUP = "apebench"
 #: Environment switches (truthy: 1, true, yes, on).
@@ -29,10 +32,51 @@ ENV_BLOCK = "APEBENCH_BLOCK_PLUGINS"  # comma-separated plugin or distribution n
 ENV_ONLY = "APEBENCH_PLUGINS"  # comma-separated: load only these entry points
 
 ACTIVE, DISABLED, FAILED = "active", "disabled", "failed"
+#: Some hooks failed; the components of the others are available.
+DEGRADED = "degraded"
+#: The plugin declares an API version this core does not serve.
+INCOMPATIBLE = "incompatible"
 
 
 class PluginWarning(UserWarning):
     """A plugin could not be loaded; the rest of apebench keeps working."""
+
+
+def _checked_specs(returned: Any, hook: str, kind: str) -> list[ComponentSpec]:
+    """What a hook returned, if it is a list of specs of its kind; otherwise say what it is."""
+    if returned is None:
+        raise TypeError(f"returned None; a hook returns a list of ComponentSpec of kind {kind!r}")
+    if isinstance(returned, ComponentSpec):
+        raise TypeError(f"returned one ComponentSpec ({returned.name!r}), not a list; return [spec]")
+    if isinstance(returned, (str, bytes, Mapping)) or not isinstance(returned, Iterable):
+        raise TypeError(f"returned {type(returned).__name__}, not a list of ComponentSpec")
+    specs = list(returned)
+    for spec in specs:
+        if not isinstance(spec, ComponentSpec):
+            raise TypeError(f"returned a list holding {type(spec).__name__} {spec!r}, not only ComponentSpec")
+        if spec.kind != kind:
+            raise TypeError(f"returned the {spec.kind} {spec.name!r}; this hook declares {kind}s only")
+    return specs
+
+
+#: The plugin API this core serves: a plugin may declare ``apebench_api = "2"`` (or "1.x") on its
+#: entry object; a major version outside these is skipped with a warning, never a crash.
+API_VERSION = "2.0"
+SUPPORTED_API_MAJORS = (1, 2)
+#: The distribution whose plugins are bundled: on a bare-name clash, its component wins.
+CORE_DISTRIBUTION = "apebench-core"
+
+
+def api_compatible(declared: Any) -> bool:
+    try:
+        major = int(str(declared).strip().split(".")[0])
+    except ValueError:
+        return False
+    return major in SUPPORTED_API_MAJORS
+
+
+def _normalized(distribution: str | None) -> str:
+    return re.sub(r"[-_.]+", "-", distribution or "").lower()
 
 
 def _env_flag(name: str) -> bool:
@@ -54,6 +98,10 @@ class PluginInfo:
     hooks: list[str] = attrs.field(factory=list)
     error: str | None = None
     source: str = "entry point"
+    #: Every failure, one line each (``error`` is the first of them).
+    errors: list[str] = attrs.field(factory=list)
+    #: The plugin API version the plugin says it was written for (``apebench_api``), if any.
+    api: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return attrs.asdict(self)
@@ -146,6 +194,22 @@ class Registry:
         self, manager: pluggy.PluginManager, name: str, plugin: object, info: PluginInfo, strict: bool
     ) -> None:
         self._plugins[name] = info
+        declared = getattr(plugin, "apebench_api", None)
+        if declared is not None:
+            info.api = str(declared)
+            if not api_compatible(declared):
+                info.status = INCOMPATIBLE
+                info.error = (
+                    f"written for plugin API {declared}; this apebench-core serves "
+                    f"{', '.join(map(str, SUPPORTED_API_MAJORS))}.x"
+                )
+                info.errors.append(info.error)
+                warnings.warn(
+                    f"apebench plugin {name!r} is skipped: {info.error} (update the plugin or apebench-core)",
+                    PluginWarning,
+                    stacklevel=3,
+                )
+                return
         try:
             manager.register(plugin, name=name)
             manager.check_pending()  # a misspelled hook name is an error, not silence
@@ -159,6 +223,7 @@ class Registry:
     def _fail(self, info: PluginInfo, error: BaseException, strict: bool) -> None:
         info.status = FAILED
         info.error = f"{type(error).__name__}: {error}"
+        info.errors.append(info.error)
         if strict:
             raise PluginLoadError(f"plugin {info.name!r} failed: {info.error}") from error
         warnings.warn(
@@ -169,27 +234,42 @@ class Registry:
         )
 
     def _collect_specs(self, manager: pluggy.PluginManager, strict: bool) -> None:
-        gathered: dict[str, list[ComponentSpec]] = {}
+        """Ask every hook of every active plugin for its specs. A hook that raises or returns
+        something else than a list of specs of its kind loses only its own components; the
+        failure is kept (named by hook) on the plugin's record."""
+        answered: set[str] = set()
         for kind, (hook, _, _) in KINDS.items():
             for impl in getattr(manager.hook, hook).get_hookimpls():
                 info = self._plugins[impl.plugin_name]
-                if info.status != ACTIVE:
+                if info.status not in (ACTIVE, DEGRADED):
                     continue
+                trace(f"hook {hook} of plugin {impl.plugin_name!r}")
                 try:
-                    specs = list(impl.function() or [])
-                    for spec in specs:
-                        if not isinstance(spec, ComponentSpec) or spec.kind != kind:
-                            raise TypeError(f"{hook} returned {spec!r}, not a ComponentSpec of kind {kind!r}")
-                except Exception as error:  # noqa: BLE001
-                    self._fail(info, error, strict)
+                    specs = _checked_specs(impl.function(), hook, kind)
+                except Exception as error:  # noqa: BLE001 - isolate the failing hook only
+                    self._hook_failed(info, hook, error, strict)
                     continue
-                gathered.setdefault(impl.plugin_name, []).extend(
-                    attrs.evolve(spec, plugin=impl.plugin_name) for spec in specs
-                )
-        for plugin_name, specs in gathered.items():
-            if self._plugins[plugin_name].status == ACTIVE:
+                answered.add(impl.plugin_name)
+                origin = f"{info.distribution} {info.version}" if info.distribution else ""
                 for spec in specs:
-                    self._add(spec)
+                    self._add(attrs.evolve(spec, plugin=impl.plugin_name, distribution=origin))
+        for info in self._plugins.values():
+            if info.status == DEGRADED and info.name not in answered:
+                info.status = FAILED  # every hook it implements failed
+
+    def _hook_failed(self, info: PluginInfo, hook: str, error: BaseException, strict: bool) -> None:
+        message = f"{hook}: {type(error).__name__}: {error}"
+        info.errors.append(message)
+        info.error = info.error or message
+        info.status = DEGRADED
+        if strict:
+            raise PluginLoadError(f"plugin {info.name!r} hook {message}") from error
+        warnings.warn(
+            f"apebench plugin {info.name!r}: hook {message}; its other components stay available "
+            "(see `apebench plugins`)",
+            PluginWarning,
+            stacklevel=4,
+        )
 
     def _add(self, spec: ComponentSpec) -> None:
         self._specs[spec.kind].append(spec)
@@ -222,6 +302,10 @@ class Registry:
             ]
         return sorted(specs, key=lambda spec: (spec.name.lower(), spec.plugin))
 
+    def is_bundled(self, spec: ComponentSpec) -> bool:
+        info = self._plugins.get(spec.plugin)
+        return info is not None and _normalized(info.distribution) == CORE_DISTRIBUTION
+
     def clashes(self, kind: str) -> dict[str, list[ComponentSpec]]:
         """Names that several plugins register (each is usable as ``plugin/Name``)."""
         self._check_kind(kind)
@@ -238,6 +322,10 @@ class Registry:
         candidates = self._index[kind].get(bare.lower(), [])
         if plugin:
             candidates = [spec for spec in candidates if spec.plugin.lower() == plugin.lower()]
+        if len(candidates) > 1 and not plugin:
+            bundled = [spec for spec in candidates if self.is_bundled(spec)]
+            if len(bundled) == 1:  # a third-party plugin never shadows a bundled component
+                return bundled[0]
         if len(candidates) == 1:
             return candidates[0]
         if len(candidates) > 1:
@@ -272,7 +360,16 @@ class Registry:
             raise ConfigError(f"empty {kind} config (run `apebench list {kind}` to see the options)")
         name, *tokens = config.strip().split(SEPARATOR)
         spec = self.get(kind, name.strip())
-        return parse_tokens(spec, config, tokens, self)
+        parsed = parse_tokens(spec, config, tokens, self)
+        return attrs.evolve(parsed, label=self.label(spec))
+
+    def label(self, spec: ComponentSpec) -> str:
+        """The name a canonical config string uses for ``spec``: bare where the bare name
+        resolves to it, else ``plugin/Name``, so the string parses back to the same component."""
+        try:
+            return spec.name if self.get(spec.kind, spec.name) is spec else spec.qualified_name
+        except LookupError:
+            return spec.qualified_name
 
     def build(self, kind: str, config: str | ParsedConfig, **context: Any) -> Any:
         """Parse ``config`` and build the component, passing ``context`` to its factory."""

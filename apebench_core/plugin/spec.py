@@ -133,6 +133,8 @@ class ComponentSpec:
     metadata: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False, hash=False)
     plugin: str = ""
     validate: str | Callable[..., None] | None = attrs.field(default=None, kw_only=True, repr=False)
+    #: ``"name version"`` of the distribution that installed the plugin (filled in by the registry).
+    distribution: str = attrs.field(default="", kw_only=True, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         if not self.name or ";" in self.name or "/" in self.name:
@@ -148,6 +150,12 @@ class ComponentSpec:
     @property
     def qualified_name(self) -> str:
         return f"{self.plugin}/{self.name}" if self.plugin else self.name
+
+    @property
+    def origin(self) -> str:
+        """Where the component comes from, for messages: ``plugin 'nets' (apebench-core 0.1.0)``."""
+        where = f"plugin {self.plugin!r}" if self.plugin else "no plugin"
+        return f"{where} ({self.distribution})" if self.distribution else where
 
     @property
     def usage(self) -> str:

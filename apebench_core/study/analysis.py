@@ -228,11 +228,11 @@ def t_test(
     x: Sequence[float], y: Sequence[float], *, alternative: str = "greater", equal_var: bool = False
 ) -> tuple[float, float]:
     """(t statistic, p-value) of mean(x) vs mean(y): Welch's test, or Student's with ``equal_var``."""
-    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
-    nx, ny = len(x), len(y)
+    xs, ys = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    nx, ny = len(xs), len(ys)
     if nx < 2 or ny < 2:
         return math.nan, math.nan
-    vx, vy = x.var(ddof=1), y.var(ddof=1)
+    vx, vy = xs.var(ddof=1), ys.var(ddof=1)
     if equal_var:
         dof = nx + ny - 2.0
         pooled = ((nx - 1) * vx + (ny - 1) * vy) / dof
@@ -241,7 +241,7 @@ def t_test(
         ax, ay = vx / nx, vy / ny
         scale = math.sqrt(ax + ay)
         dof = (ax + ay) ** 2 / (ax**2 / (nx - 1) + ay**2 / (ny - 1)) if ax + ay > 0 else math.nan
-    t = (x.mean() - y.mean()) / scale if scale > 0 else math.nan
+    t = (xs.mean() - ys.mean()) / scale if scale > 0 else math.nan
     if alternative == "greater":
         p = student_t_sf(t, dof)
     elif alternative == "less":

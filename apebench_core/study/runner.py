@@ -209,8 +209,8 @@ def plan_configs(configs: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
             key = config.get("scenario", "?") if isinstance(config, Mapping) else "?"
             problems.append((error, f"config {index} (scenario {key!r}): {error}"))
     if len(problems) == 1:  # one bad config keeps its error class
-        error, line = problems[0]
-        raise type(error)(line) from None
+        first, line = problems[0]
+        raise type(first)(line) from None
     if problems:
         raise PlanError(
             f"{len(problems)} of {len(configs)} configurations are invalid; nothing was run:\n"
@@ -333,8 +333,8 @@ def xla_thread_env(threads: int) -> dict[str, str]:
     """Environment limiting one process's XLA CPU threads (XLA reads ``PJRT_NPROC``;
     measured: it ignores ``OMP_NUM_THREADS`` and ``--xla_cpu_multi_thread_eigen``) and its
     CPU devices (one per thread it may use; see :mod:`apebench_core.devices`)."""
-    threads = str(max(1, threads))
-    return {"PJRT_NPROC": threads, "APEBENCH_CPU_DEVICES": threads}
+    count = str(max(1, threads))
+    return {"PJRT_NPROC": count, "APEBENCH_CPU_DEVICES": count}
 
 
 @contextmanager

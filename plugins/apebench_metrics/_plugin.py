@@ -5,7 +5,7 @@ domain (L = 1), computed per channel and summed over channels, then averaged
 over samples. ``mean_VRMSE`` goes beyond the anchor.
 """
 
-from apebench_core import ComponentSpec, Field, hookimpl
+from apebench_core.plugin import ComponentSpec, Field, hookimpl
 
 _ERRORS = {
     "MAE": "L1 norm of the error",

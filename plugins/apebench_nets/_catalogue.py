@@ -4,7 +4,7 @@ The grammars follow APEBench's network configs, e.g. ``Conv;26;10;relu``; the la
 field of every architecture is the activation, a nested config of kind "activation".
 """
 
-from apebench_core import ComponentSpec, Field
+from apebench_core.plugin import ComponentSpec, Field
 
 _FACTORIES = "apebench_nets.factories"
 _ACTIVATIONS = "apebench_nets.activations"

@@ -1,6 +1,6 @@
 """Entry module of the bundled architectures plugin: specs only, no JAX."""
 
-from apebench_core import hookimpl
+from apebench_core.plugin import hookimpl
 
 from ._catalogue import ACTIVATION_SPECS, ARCHITECTURE_SPECS
 

@@ -23,7 +23,7 @@ import jax
 import jax.numpy as jnp
 from jaxtyping import Array, Float
 
-from apebench_core.batching import vmap_inside_grad_promised
+from apebench_core.plugin import vmap_inside_grad_promised
 
 Shifts = tuple[tuple[int, ...], ...]
 

@@ -1,6 +1,6 @@
 """Specs of the initial-condition distributions (no JAX: listing stays fast)."""
 
-from apebench_core import ComponentSpec, Field
+from apebench_core.plugin import ComponentSpec, Field
 
 _MODULE = "apebench_pde.initial_conditions"
 _RULES = "apebench_pde._rules"

@@ -4,7 +4,7 @@
 its default data is known to be free of NaN/Inf (the anchor's ``guaranteed_non_nan``).
 """
 
-from apebench_core import ComponentSpec
+from apebench_core.plugin import ComponentSpec
 
 _D123 = (1, 2, 3)
 _D1 = (1,)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from apebench_core import ComponentSpec
+from apebench_core.plugin import ComponentSpec
 
 _3D = {"num_spatial_dims": 3, "num_points": 32, "num_test_samples": 10}
 
@@ -94,7 +94,7 @@ def suite_configs(
 ) -> list[dict[str, Any]]:
     """One experiment configuration per scenario of suite ``name`` (keys scenario, task, net,
     train, start_seed, num_seeds, then the scenario's attribute overrides)."""
-    from apebench_core import get_registry
+    from apebench_core.plugin import get_registry
 
     return [
         {

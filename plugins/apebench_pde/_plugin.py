@@ -1,6 +1,6 @@
 """Entry module of the bundled PDE plugin: specs only, no JAX."""
 
-from apebench_core import hookimpl
+from apebench_core.plugin import hookimpl
 
 from ._catalogue_ics import IC_SPECS
 from ._catalogue_scenarios import SCENARIO_SPECS

@@ -1,6 +1,6 @@
 """Entry module of the bundled training plugin: specs only, no JAX."""
 
-from apebench_core import ComponentSpec, Field, hookimpl
+from apebench_core.plugin import ComponentSpec, Field, hookimpl
 
 _M = "apebench_training.methodologies"
 _R = "apebench_training._rules"

@@ -14,7 +14,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from apebench_core.experiment.networks import extract_seed
+from apebench_core.plugin import extract_seed
 
 
 def _num_seeds(networks: Any) -> int:

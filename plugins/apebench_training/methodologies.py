@@ -18,7 +18,7 @@ import jax
 import jax.numpy as jnp
 from jaxtyping import Array, Float, PRNGKeyArray
 
-from apebench_core.rollout import rollout
+from apebench_core.plugin import rollout
 
 Window = Float[Array, " time channels *space"]
 

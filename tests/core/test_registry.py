@@ -86,7 +86,85 @@ def test_failing_hook_is_isolated_with_one_warning(registry):
     assert len([w for w in caught if issubclass(w.category, PluginWarning)]) == 1
     info = {p.name: p for p in registry.plugins()}
     assert info["broken"].status == "failed" and "boom" in info["broken"].error
+    assert info["broken"].errors == ["apebench_metrics: RuntimeError: boom"]
     assert info["good"].status == "active"
+
+
+class HalfBroken:
+    """One healthy hook, two broken ones: only the broken hooks' components are lost."""
+
+    @hookimpl
+    def apebench_metrics(self):
+        return [ComponentSpec("metric", "healthy", "builtins:len")]
+
+    @hookimpl
+    def apebench_activations(self):
+        raise RuntimeError("activation hook broke")
+
+    @hookimpl
+    def apebench_trainers(self):
+        return None
+
+
+def test_a_raising_hook_drops_only_its_own_components(registry):
+    registry.register(HalfBroken(), "half")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert [s.name for s in registry.specs("metric")] == ["healthy"]
+    info = {p.name: p for p in registry.plugins()}["half"]
+    assert info.status == "degraded"
+    assert info.errors == [
+        "apebench_activations: RuntimeError: activation hook broke",
+        "apebench_trainers: TypeError: returned None; a hook returns a list of ComponentSpec of kind 'trainer'",
+    ]
+    assert len([w for w in caught if issubclass(w.category, PluginWarning)]) == 2
+    assert "apebench_activations" in str(caught[0].message)
+
+
+@pytest.mark.parametrize(
+    ("returned", "said"),
+    [
+        (None, "returned None"),
+        (ComponentSpec("metric", "bare", "builtins:len"), "returned one ComponentSpec ('bare'), not a list"),
+        ("mean_MAE", "returned str, not a list"),
+        ([ComponentSpec("metric", "ok", "builtins:len"), 3], "holding int 3"),
+    ],
+)
+def test_a_wrong_hook_answer_is_reported_as_what_it_is(registry, returned, said):
+    class Odd:
+        @hookimpl
+        def apebench_metrics(self):
+            return returned
+
+    registry.register(Odd(), "odd")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert registry.specs("metric") == []
+        info = {p.name: p for p in registry.plugins()}["odd"]
+    assert said in info.error and info.error.startswith("apebench_metrics:")
+
+
+def test_a_plugin_for_another_api_version_is_skipped_with_a_warning(registry):
+    class Future:
+        apebench_api = "3.1"
+
+        @hookimpl
+        def apebench_metrics(self):
+            return [ComponentSpec("metric", "future", "builtins:len")]
+
+    class Current:
+        apebench_api = "2"
+
+        @hookimpl
+        def apebench_metrics(self):
+            return [ComponentSpec("metric", "current", "builtins:len")]
+
+    registry.register(Future(), "future")
+    registry.register(Current(), "current")
+    with pytest.warns(PluginWarning, match="plugin API 3.1"):
+        assert [s.name for s in registry.specs("metric")] == ["current"]
+    info = {p.name: p for p in registry.plugins()}
+    assert info["future"].status == "incompatible" and info["current"].api == "2"
 
 
 def test_strict_mode_raises(registry, monkeypatch):

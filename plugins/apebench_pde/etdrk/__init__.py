@@ -3,7 +3,7 @@ PDEs u_t = L u + N(u) on periodic domains [0, L)^D, D = 1, 2, 3, with L diagonal
 space (Cox & Matthews 2002; coefficients by the contour integral of Kassam & Trefethen 2005,
 kept complex). Trajectory generation is the core's (re-exported here)."""
 
-from apebench_core.rollout import generate_trajectories, repeat, rollout
+from apebench_core.plugin import generate_trajectories, repeat, rollout
 
 from .coefficients import contour_mean, etdrk_coefficients
 from .linear import diffusion_matrix_operator, gradient_inner_product, laplacian, linear_operator

@@ -7,8 +7,8 @@ from typing import Any, ClassVar
 
 import attrs
 
-from apebench_core import BaseScenario
-from apebench_core.experiment.fields import doc
+from apebench_core.plugin import BaseScenario
+from apebench_core.plugin import doc
 
 #: Help and ranges of the integrator settings (ETDRK order, substeps, contour integral).
 INTEGRATOR_DOCS = {

@@ -13,8 +13,8 @@ from typing import Any, ClassVar
 import attrs
 import numpy as np
 
-from apebench_core import BaseScenario, get_registry
-from apebench_core.experiment.fields import doc
+from apebench_core.plugin import BaseScenario, get_registry
+from apebench_core.plugin import doc
 
 from ._base import COEFFICIENT_DOCS, INTEGRATOR_DOCS, PHYSICAL_DOCS
 
