@@ -10,6 +10,7 @@ import difflib
 import fnmatch
 import os
 import re
+import types
 import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -102,6 +103,8 @@ class PluginInfo:
     errors: list[str] = attrs.field(factory=list)
     #: The plugin API version the plugin says it was written for (``apebench_api``), if any.
     api: str | None = None
+    #: The module the entry point names (``pkg.module``), or an in-process plugin's module.
+    module: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return attrs.asdict(self)
@@ -164,7 +167,9 @@ class Registry:
         if autoload:
             self._load_entry_points(manager, strict)
         for name, plugin in self._in_process.items():
-            self._register_one(manager, name, plugin, PluginInfo(name=name, source="in-process"), strict)
+            module = plugin.__name__ if isinstance(plugin, types.ModuleType) else None
+            info = PluginInfo(name=name, source="in-process", module=module)
+            self._register_one(manager, name, plugin, info, strict)
         self._collect_specs(manager, strict)
 
     def _load_entry_points(self, manager: pluggy.PluginManager, strict: bool) -> None:
@@ -177,6 +182,7 @@ class Registry:
                 name=entry_point.name,
                 distribution=dist.name if dist else None,
                 version=dist.version if dist else None,
+                module=entry_point.value.partition(":")[0],
             )
             self._plugins[info.name] = info
             names = {info.name.lower(), (info.distribution or "").lower()}

@@ -1,4 +1,5 @@
-"""Helpers for tests and plugin authors."""
+"""Helpers for tests and plugin authors: in-process registration, and (lazily, it builds
+components) ``check_plugin``, the conformance checks of ``apebench plugins check``."""
 
 from __future__ import annotations
 
@@ -23,3 +24,11 @@ def registered_plugin(
         yield registry
     finally:
         registry.unregister(registered_name)
+
+
+def __getattr__(name: str) -> object:
+    if name in ("check_plugin", "check_component", "example_config"):
+        import importlib
+
+        return getattr(importlib.import_module("apebench_core.experiment.conformance"), name)
+    raise AttributeError(f"module 'apebench_core.testing' has no attribute {name!r}")

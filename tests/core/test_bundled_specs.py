@@ -9,25 +9,14 @@ import jax.numpy as jnp
 import pytest
 
 import apebench_core as apebench
+from apebench_core.experiment.conformance import dummy_context, example_config
 from apebench_core.hookspecs import KINDS
 
-EXAMPLE_TOKENS = {"int": "2", "float": "0.5", "bool": "true", "str": "x", "floats": "0.1,0.2"}
 BUNDLED = {"pde", "nets", "training", "metrics"}
 
 
 def example(spec) -> str:
-    if "example" in spec.metadata:
-        return spec.metadata["example"]
-    tokens = [spec.name]
-    for field in spec.fields:
-        if field.type == "choice":
-            tokens.append(field.choices[0])
-        elif field.type == "config":
-            others = [s for s in apebench.list_components(field.kind) if s.name != spec.name]
-            tokens.append(example(others[0]))
-        else:
-            tokens.append(EXAMPLE_TOKENS[field.type])
-    return ";".join(tokens)
+    return example_config(spec)
 
 
 def bundled_specs(*kinds):
@@ -47,23 +36,21 @@ def test_documented_and_round_trips(spec):
     assert apebench.parse_config(spec.kind, parsed.format()) == parsed
 
 
-CONTEXT = {
-    "architecture": lambda: dict(
-        num_spatial_dims=1, num_channels=1, num_points=16, key=jax.random.PRNGKey(0)
-    ),
-    "activation": dict,
-    "initial_condition": lambda: dict(num_spatial_dims=1, num_points=16),
-    "trainer": dict,
-    "task": lambda: dict(network=lambda u: u, coarse_stepper=lambda u: u),
-    "optimizer": dict,
-    "schedule": lambda: dict(num_steps=10),
-    "metric": dict,
-}
+BUILT_KINDS = (
+    "architecture",
+    "activation",
+    "initial_condition",
+    "trainer",
+    "task",
+    "optimizer",
+    "schedule",
+    "metric",
+)
 
 
-@pytest.mark.parametrize("spec", bundled_specs(*CONTEXT))
+@pytest.mark.parametrize("spec", bundled_specs(*BUILT_KINDS))
 def test_builds_at_tiny_size(spec):
-    component = apebench.build(spec.kind, example(spec), **CONTEXT[spec.kind]())
+    component = apebench.build(spec.kind, example(spec), **dummy_context(spec.kind))
     u = jnp.linspace(-1, 1, 16).reshape(1, 16)
     if spec.kind in ("architecture", "task"):
         assert component(u).shape == (1, 16)

@@ -115,7 +115,8 @@ def test_a_raising_hook_drops_only_its_own_components(registry):
     assert info.status == "degraded"
     assert info.errors == [
         "apebench_activations: RuntimeError: activation hook broke",
-        "apebench_trainers: TypeError: returned None; a hook returns a list of ComponentSpec of kind 'trainer'",
+        "apebench_trainers: TypeError: returned None; "
+        "a hook returns a list of ComponentSpec of kind 'trainer'",
     ]
     assert len([w for w in caught if issubclass(w.category, PluginWarning)]) == 2
     assert "apebench_activations" in str(caught[0].message)
