@@ -29,7 +29,7 @@ EXAMPLE_TOKENS = {"int": 2, "float": 0.5, "bool": "true", "str": "x", "floats": 
 def _token(field: Field) -> str:
     if field.type == "choice":
         return field.choices[0]
-    value = EXAMPLE_TOKENS[field.type]
+    value: Any = EXAMPLE_TOKENS[field.type]
     bounds = field.bounds
     if field.type in ("int", "float") and bounds.violated_by(value):
         step = 1 if field.type == "int" else 0.5
