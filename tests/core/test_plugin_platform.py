@@ -317,3 +317,13 @@ def test_the_author_kit_in_a_fresh_virtual_environment(tmp_path):
     subprocess.run(
         [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"], check=True, cwd=tmp_path / "demo"
     )
+
+
+def test_the_readme_example_of_every_kind_runs(capsys):
+    text = (ROOT / "README.md").read_text()
+    start = text.index("<!-- tested: plugin-kinds -->")
+    opening = text.index("```python\n", start) + len("```python\n")
+    block = text[opening : text.index("\n```", opening)]
+    exec(compile(block, "README.md", "exec"), {"__name__": "readme_example"})
+    printed = capsys.readouterr().out
+    assert "mean_nRMSE_0005" in printed and "max_error_0005" in printed

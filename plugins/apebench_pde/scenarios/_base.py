@@ -7,8 +7,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from apebench_core.plugin import BaseScenario
-from apebench_core.plugin import doc
+from apebench_core.plugin import BaseScenario, doc
 
 #: Help and ranges of the integrator settings (ETDRK order, substeps, contour integral).
 INTEGRATOR_DOCS = {

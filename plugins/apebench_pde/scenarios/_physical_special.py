@@ -13,8 +13,7 @@ from typing import Any, ClassVar
 import attrs
 import numpy as np
 
-from apebench_core.plugin import BaseScenario, get_registry
-from apebench_core.plugin import doc
+from apebench_core.plugin import BaseScenario, doc, get_registry
 
 from ._base import COEFFICIENT_DOCS, INTEGRATOR_DOCS, PHYSICAL_DOCS
 
