@@ -59,10 +59,12 @@ class ScenarioField:
     """One declared field of a scenario class."""
 
     name: str
-    type: Any  # int, float, bool, str, or tuple (of floats)
+    type: Any  # int, float, bool, str, tuple, or object (any value, passed through unchecked)
     default: Any
     doc: FieldDoc = FieldDoc()
     owner: str = "scenario"  # whose field it is, for messages: "scenario" or "experiment"
+    element: Any = float  # of a tuple: int, float, or object (elements kept as given)
+    optional: bool = False  # None is a valid value (``float | None``)
 
     @property
     def help(self) -> str:
@@ -70,8 +72,11 @@ class ScenarioField:
 
     @property
     def type_label(self) -> str:
-        if self.type is tuple:
-            label = "floats" if self.doc.length is None else f"{self.doc.length} floats"
+        if self.type is object:
+            label = "any"
+        elif self.type is tuple:
+            noun = {int: "ints", float: "floats"}.get(self.element, "values")
+            label = noun if self.doc.length is None else f"{self.doc.length} {noun}"
         elif self.doc.kind:
             label = f"{self.doc.kind} config" + ("s (comma-separated)" if self.doc.many else "")
         else:
@@ -85,6 +90,8 @@ class ScenarioField:
     def coerce(self, value: Any) -> Any:
         """The value in the declared type (lossless conversions only), range-checked."""
         expected = self.type_label
+        if self.type is object or (value is None and self.optional):
+            return value
         if self.type is bool:
             if not isinstance(value, bool):
                 raise self._error(value, "true or false")
@@ -105,7 +112,9 @@ class ScenarioField:
         """A number, or a nested tuple of numbers (matrices such as ``diffusion_coef_matrix``)."""
         if isinstance(value, (tuple, list)):
             return tuple(self._element(v, shown) for v in value)
-        return self._number(value, float, shown)
+        if self.element is object:
+            return value
+        return self._number(value, self.element, shown)
 
     def _number(self, value: Any, kind: type, shown: Any) -> Any:
         expected = self.type_label
@@ -129,6 +138,11 @@ class ScenarioField:
         """A command-line value read by the declared type (``16``, ``1e-3``, ``-2,2``, ``true``)."""
         if self.type is str:
             return self.coerce(text)
+        if self.type is object:
+            try:
+                return ast.literal_eval(text)
+            except (ValueError, SyntaxError):
+                return text
         if self.type is bool:
             lowered = text.strip().lower()
             if lowered not in ("true", "false"):
@@ -137,8 +151,8 @@ class ScenarioField:
         if self.type is tuple:
             stripped = text.strip().strip("()[]")
             try:
-                parts = [float(part) for part in stripped.split(",") if part.strip()]
-            except ValueError:
+                parts = [ast.literal_eval(part.strip()) for part in stripped.split(",") if part.strip()]
+            except (ValueError, SyntaxError):
                 raise self._error(text, f"{self.type_label}, comma-separated") from None
             return self.coerce(parts)
         try:
@@ -151,21 +165,42 @@ class ScenarioField:
         return self.coerce(number)
 
 
-def _base_type(annotation: Any, default: Any) -> Any:
+def _element_type(annotation: Any) -> Any:
+    """int or float where every element of a (nested) tuple annotation is one, else object."""
+    leaves: set[Any] = set()
+
+    def visit(node: Any) -> None:
+        if typing.get_origin(node) is tuple:
+            for arg in typing.get_args(node):
+                visit(arg)
+        elif node is not Ellipsis:
+            leaves.add(node)
+
+    visit(annotation)
+    if leaves == {int}:
+        return int
+    return float if leaves and leaves <= {int, float} else object
+
+
+def _field_type(annotation: Any, default: Any) -> tuple[Any, Any, bool]:
+    """(type, tuple element type, None allowed) of a field from its annotation or default."""
+    optional = default is None
     origin = typing.get_origin(annotation)
-    if origin is tuple or annotation is tuple:
-        return tuple
-    if annotation in (int, float, bool, str):
-        return annotation
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        if len(args) == 1:
-            return _base_type(args[0], default)
-    # Fall back on the default's type (an annotation that cannot be resolved, say).
-    for candidate in (bool, int, float, str, tuple):
-        if isinstance(default, candidate):
-            return candidate
-    return str
+        optional = optional or len(args) < len(typing.get_args(annotation))
+        if len(args) != 1:
+            return object, object, optional
+        annotation, origin = args[0], typing.get_origin(args[0])
+    if origin is tuple or annotation is tuple:
+        return tuple, _element_type(annotation) if origin is tuple else float, optional
+    if annotation in (int, float, bool, str):
+        return annotation, float, optional
+    if annotation is None:  # unresolvable annotation: judge by the default
+        for candidate in (bool, int, float, str):
+            if isinstance(default, candidate):
+                return candidate, float, optional
+    return object, object, optional  # any other type: passed through unchecked
 
 
 def field_docs(cls: type) -> dict[str, FieldDoc]:
@@ -195,7 +230,8 @@ def scenario_fields(cls: type) -> dict[str, ScenarioField]:
             default = None
         meta = dict(f.metadata)
         entry = docs.get(f.name) or (doc(**meta) if meta else FieldDoc())
-        fields[f.name] = ScenarioField(f.name, _base_type(hints.get(f.name), default), default, entry)
+        kind, element, optional = _field_type(hints.get(f.name), default)
+        fields[f.name] = ScenarioField(f.name, kind, default, entry, element=element, optional=optional)
     return fields
 
 

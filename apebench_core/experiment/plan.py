@@ -254,6 +254,7 @@ def plan(
             f"experiment fields start_seed={start_seed}, num_seeds={num_seeds}: the last seed must stay "
             f"below 2**32 (JAX seeds are 32-bit)"
         )
+    overrides_given = bool(overrides)
     if not isinstance(scenario, (str, type)):  # an instance: its differing fields are overrides
         given = {name: getattr(scenario, name) for name in fields}
         given.update(overrides)
@@ -268,7 +269,10 @@ def plan(
         name: _check_override(field, field.default)[0] for name, field in fields.items() if name in checked
     }
     canonical = {name: checked[name] for name in sorted(checked) if checked[name] != canonical_defaults[name]}
-    scene = _build_scene(reference, factory, cls, canonical)
+    if _is_scenario_class(type(scenario)) and not overrides_given:
+        scene = scenario  # the instance itself: its cached data stay with it
+    else:
+        scene = _build_scene(reference, factory, cls, canonical)
     expected_channels = scene.expected_num_channels()
     if (
         "num_channels" in canonical

@@ -319,3 +319,29 @@ def test_declared_fields_match_the_dataclass():
             if name != "num_channels"
         )
         assert all(field.help for field in fields.values()), key
+
+
+class CustomFields(ToyAdvection):
+    """A script-defined scenario with field types beyond the basic ones."""
+
+    grid: tuple[int, int] = (4, 4)
+    helper: object = None
+    rate: float | None = None
+
+
+def test_field_types_of_a_script_scenario_are_respected(toy, no_data):
+    fields = fields_of(CustomFields)
+    assert fields["grid"].type_label == "ints" and fields["helper"].type_label == "any"
+    experiment = plan(CustomFields, net="ToyStencil", grid=[8, 8.0], helper={"anything": 1}, rate=None)
+    assert experiment.scene.grid == (8, 8) and all(type(v) is int for v in experiment.scene.grid)
+    assert experiment.scene.helper == {"anything": 1}
+    assert plan(CustomFields, net="ToyStencil", rate=2).scene.rate == 2.0
+    with pytest.raises(ValueError, match="'grid'"):
+        plan(CustomFields, net="ToyStencil", grid=(8, 8.5))
+    assert fields["grid"].parse_text("16,16") == (16, 16)
+
+
+def test_an_instance_is_planned_as_itself(toy, no_data):
+    scene = ToyAdvection(num_points=32)
+    assert plan(scene, net="ToyStencil").scene is scene  # its cached data stay with it
+    assert plan(scene, net="ToyStencil", num_points=64).scene.num_points == 64
