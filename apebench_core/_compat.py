@@ -8,7 +8,6 @@ working unchanged. Nothing is imported until an old path is used.
 from __future__ import annotations
 
 import importlib
-import importlib.abc
 import importlib.util
 import sys
 from types import ModuleType
@@ -40,8 +39,9 @@ MOVED = {
 }
 
 
-class _MovedModuleFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Resolves an old path by importing the new module and putting it in its place."""
+class _MovedModuleFinder:
+    """Resolves an old path by importing the new module and putting it in its place (a meta
+    path finder and its loader; importlib.abc is not imported, it costs listing time)."""
 
     def __init__(self, package: str) -> None:
         self._prefix = f"{package}."

@@ -19,6 +19,7 @@ from ..plugin.config import ParsedConfig
 from .data import draw_ic_set, multichannel  # noqa: F401  (import path of the first wave)
 from .evaluation import Evaluation, metric_rollouts, metrics_of_rollout, sample_rollouts  # noqa: F401
 from .networks import count_parameters, extract_seed, init_networks, seed_keys  # noqa: F401
+from .plan import num_training_steps
 from .training import sub_trajectories, train_ensemble
 
 if TYPE_CHECKING:
@@ -129,7 +130,7 @@ class ExperimentResult:
 def run_raw(experiment: Experiment, *, progress: bool = True) -> RawResult:
     """Train ``experiment.num_seeds`` networks at once (one compiled step for all) and evaluate them."""
     scene, configs = experiment.scene, experiment.configs
-    num_steps = int(scene.num_training_steps)
+    num_steps = num_training_steps(configs["optimizer"])
     metric_fns = build_metrics(configs["metrics"])
     evaluation = Evaluation.of_scenario(scene, metric_fns)
     callbacks = build_callbacks(configs["callbacks"], evaluation, scene)

@@ -262,6 +262,7 @@ class BaseScenario(_ScenarioBase):
         """A function ``(networks, shuffle_keys) -> (networks, loss history, callback records)``
         training seed-stacked networks on this scenario's train data (seed API name)."""
         from .pipeline import build_callbacks, make_task, make_trainer
+        from .plan import num_training_steps
 
         experiment = self.plan(task_config=task_config, train_config=train_config)
         configs = experiment.configs
@@ -269,7 +270,7 @@ class BaseScenario(_ScenarioBase):
             self,
             methodology=configs["train"].build(),
             optimizer=configs["optimizer"].build(),
-            num_steps=self.num_training_steps,
+            num_steps=num_training_steps(configs["optimizer"]),
             make_stepper=make_task(configs["task"], self),
             callbacks=build_callbacks(configs["callbacks"], self._evaluation(), self),
             progress=progress,

@@ -5,7 +5,6 @@ Parsing is driven by the spec's declared fields, for every component kind.
 
 from __future__ import annotations
 
-import inspect
 import math
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -76,6 +75,8 @@ class ParsedConfig:
 
 def accepted_arguments(function: Callable[..., Any], arguments: Mapping[str, Any]) -> dict[str, Any]:
     """The keyword ``arguments`` that ``function`` takes (all of them if it has ``**kwargs``)."""
+    import inspect  # not at import time: listing never needs it
+
     try:
         parameters = inspect.signature(function).parameters
     except (TypeError, ValueError):

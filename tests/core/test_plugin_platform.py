@@ -327,3 +327,13 @@ def test_the_readme_example_of_every_kind_runs(capsys):
     exec(compile(block, "README.md", "exec"), {"__name__": "readme_example"})
     printed = capsys.readouterr().out
     assert "mean_nRMSE_0005" in printed and "max_error_0005" in printed
+
+
+def test_show_lists_the_fields_of_a_third_party_scenario_without_extra_code():
+    from apebench_toy import ToyPlugin
+
+    with registered_plugin(ToyPlugin(), "toy"):
+        result = CliRunner().invoke(main, ["show", "toy_adv"])
+    assert result.exit_code == 0, result.output
+    assert "num_points" in result.output and "default 16" in result.output
+    assert "ic_config" in result.output and "initial_condition config" in result.output
