@@ -6,8 +6,8 @@ import sys
 
 import click
 
-from ..plugin.kit import DEFAULT_KINDS, KIT_KINDS
 from .components import plugins_command
+from .kit import DEFAULT_KINDS, KIT_KINDS
 
 
 @plugins_command.command("new")
@@ -21,7 +21,7 @@ from .components import plugins_command
 @click.option("--out", default=".", show_default=True, help="Folder to write the distribution into.")
 def new_command(name: str, kinds: str, out: str) -> None:
     """Write a ready plugin distribution NAME: installs with `pip install ./NAME`, passes its tests."""
-    from ..plugin.kit import write_plugin
+    from .kit import write_plugin
 
     files = write_plugin(name, tuple(k.strip() for k in kinds.split(",") if k.strip()), folder=out)
     for path in files:

@@ -7,3 +7,7 @@ TASK = "predict"
 METRIC = "mean_nRMSE"
 OPTIMIZER = "adam;10_000;warmup_cosine;0.0;1e-3;2_000"
 INITIAL_CONDITION = "fourier;5;true;true"
+
+#: What examples (the plugin kit's generated tests) use where the plugin brings none of its own.
+EXAMPLE_SCENARIO = "diff_adv"
+SMALL_NET = "Conv;4;1;relu"

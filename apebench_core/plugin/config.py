@@ -65,8 +65,13 @@ class ParsedConfig:
             raise ComponentBuildError(f"{where}: factory raised {type(error).__name__}: {error}") from error
         try:
             check_component(self.spec.kind, component, context)
-        except TypeError as error:
+        except TypeError as error:  # the contract's own verdict: returned X, expected Y
             raise ComponentBuildError(f"{where}: factory {error}") from None
+        except Exception as error:  # noqa: BLE001 - the component failed on a state of its own grid
+            message = str(error).split("\n")[0]
+            raise ComponentBuildError(
+                f"{where}: fails on a dummy state: {type(error).__name__}: {message}"
+            ) from None
         return component
 
     def __str__(self) -> str:

@@ -12,7 +12,8 @@ import keyword
 import re
 from pathlib import Path
 
-from .errors import PlanError
+from ..experiment import defaults
+from ..plugin.errors import PlanError
 
 #: The kinds the kit can write a component for, with the default selection.
 KIT_KINDS = ("architecture", "metric", "trainer", "callback", "scenario", "initial_condition")
@@ -334,11 +335,13 @@ def write_plugin(
     }
     picked = {kind: new[kind] for kind in kinds}
     experiment = {
-        "scenario": picked.get("scenario", "diff_adv"),
-        "net": f"{picked['architecture']};3" if "architecture" in picked else "Conv;4;1;relu",
-        "train": picked.get("trainer", "one"),
-        "ic": f"{picked['initial_condition']};2" if "initial_condition" in picked else "fourier;3;true;true",
-        "metrics": ",".join(["mean_nRMSE"] + ([picked["metric"]] if "metric" in picked else [])),
+        "scenario": picked.get("scenario", defaults.EXAMPLE_SCENARIO),
+        "net": f"{picked['architecture']};3" if "architecture" in picked else defaults.SMALL_NET,
+        "train": picked.get("trainer", defaults.TRAIN),
+        "ic": f"{picked['initial_condition']};2"
+        if "initial_condition" in picked
+        else defaults.INITIAL_CONDITION,
+        "metrics": ",".join([defaults.METRIC] + ([picked["metric"]] if "metric" in picked else [])),
         "callbacks": f"{picked['callback']};10" if "callback" in picked else "",
     }
     files = {
