@@ -19,6 +19,14 @@ from jaxtyping import Array, Float
 from .rollout import rollout
 
 
+def _step_metrics(metric_fns: Mapping[str, Callable], state: Array, ref_t: Array) -> dict[str, Array]:
+    """The metrics of one time step. Both scoring paths (a stepper rolled out here, a rollout
+    made elsewhere) call this inside a ``lax.scan`` over time, behind an optimization barrier,
+    so XLA compiles the same reductions and the numbers agree bit for bit."""
+    state, ref_t = jax.lax.optimization_barrier((state, ref_t))
+    return {name: fn(state, ref_t) for name, fn in metric_fns.items()}
+
+
 def _metric_trajectory(
     stepper: Callable,
     reference: Float[Array, " samples time channels *space"],
@@ -28,7 +36,7 @@ def _metric_trajectory(
 
     def step(u, ref_t):
         u = jax.vmap(stepper)(u)
-        return u, {name: fn(u, ref_t) for name, fn in metric_fns.items()}
+        return u, _step_metrics(metric_fns, u, ref_t)
 
     _, values = jax.lax.scan(step, reference[:, 0], jnp.swapaxes(reference[:, 1:], 0, 1))
     return values
@@ -65,8 +73,11 @@ def metrics_of_rollout(
         raise ValueError(f"rollout shape {rollout_.shape[1:]} does not match the reference {reference.shape}")
 
     def per_seed(trj):
-        over_time = jax.vmap(lambda u, r: {n: f(u, r) for n, f in metric_fns.items()}, in_axes=(1, 1))
-        return over_time(trj, reference)
+        def step(carry, pair):
+            return carry, _step_metrics(metric_fns, *pair)
+
+        time_first = (jnp.swapaxes(trj, 0, 1), jnp.swapaxes(reference, 0, 1))
+        return jax.lax.scan(step, None, time_first)[1]
 
     values = jax.jit(jax.vmap(per_seed))(rollout_)
     return {name: np.asarray(values[name]) for name in metric_fns}
