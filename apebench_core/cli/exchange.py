@@ -25,7 +25,9 @@ def _scenario_overrides(scenario: str, args: list[str]) -> dict:
 @click.argument("scenario")
 @click.option("--split", default="both", show_default=True, help="train, test or both.")
 @click.option("--format", "fmt", default="hdf5", show_default=True, help="npz or hdf5 (The Well's layout).")
-@click.option("--out", required=True, help="Output file; a folder (train/ and test/ inside) for --split both.")
+@click.option(
+    "--out", required=True, help="Output file; a folder (train/ and test/ inside) for --split both."
+)
 @click.pass_context
 def export_command(ctx: click.Context, scenario: str, split: str, fmt: str, out: str) -> None:
     """Write the exact train/test trajectories of SCENARIO (any --FIELD VALUE overrides) to files."""
@@ -44,7 +46,9 @@ def export_command(ctx: click.Context, scenario: str, split: str, fmt: str, out:
 @click.option("--rollouts", required=True, help="Rollout file: .npy, .npz or HDF5.")
 @click.option("--metrics", default=None, help="Comma-separated metric configs (default: the scenario's).")
 @click.option("--name", "label", default=None, help="Model name in the table (default: the file name).")
-@click.option("--out", default=None, help="Write the metric table (long form, as `apebench run`) to this CSV.")
+@click.option(
+    "--out", default=None, help="Write the metric table (long form, as `apebench run`) to this CSV."
+)
 @click.pass_context
 def score_command(
     ctx: click.Context, scenario: str, rollouts: str, metrics: str | None, label: str | None, out: str | None

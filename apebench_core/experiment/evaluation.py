@@ -19,7 +19,6 @@ from jaxtyping import Array, Float
 
 from .rollout import rollout
 
-
 #: States per chunk of a metric rollout (bytes); bounds the memory of the stored trajectory.
 CHUNK_BYTES = 256 * 2**20
 

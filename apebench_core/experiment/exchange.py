@@ -249,7 +249,9 @@ def write_hdf5(path: Path, trajectories: np.ndarray, initial: np.ndarray, meta: 
         )
         time.attrs["sample_varying"] = False
         for axis in axes:
-            coord = dimensions.create_dataset(axis, data=coordinates(meta["num_points"], meta["domain_extent"]))
+            coord = dimensions.create_dataset(
+                axis, data=coordinates(meta["num_points"], meta["domain_extent"])
+            )
             coord.attrs["sample_varying"] = False
             coord.attrs["time_varying"] = False
 
@@ -353,7 +355,9 @@ def _read_well(path: Path) -> Trajectories:
                         channels.append(array[..., d])
                         names.append(f"{name}_{AXES[d] if d < 3 else d}")
         if not channels:
-            raise ExchangeError(f"file {str(path)!r}: no time- and sample-varying fields in t0_fields/t1_fields")
+            raise ExchangeError(
+                f"file {str(path)!r}: no time- and sample-varying fields in t0_fields/t1_fields"
+            )
         shapes = {c.shape for c in channels}
         if len(shapes) != 1 or len(next(iter(shapes))) != 2 + dims:
             raise ExchangeError(

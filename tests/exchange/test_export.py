@@ -32,8 +32,12 @@ FAMILY_CASES = [
 @pytest.mark.parametrize("scenario,dims", FAMILY_CASES)
 def test_export_reads_back_bit_identical(tmp_path, tiny, scenario, dims):
     scene = apebench.plan(scenario, num_spatial_dims=dims, **tiny).scene
-    written_h5 = export(scenario, split="both", format="hdf5", out=tmp_path / "h5", num_spatial_dims=dims, **tiny)
-    written_npz = export(scenario, split="both", format="npz", out=tmp_path / "npz", num_spatial_dims=dims, **tiny)
+    written_h5 = export(
+        scenario, split="both", format="hdf5", out=tmp_path / "h5", num_spatial_dims=dims, **tiny
+    )
+    written_npz = export(
+        scenario, split="both", format="npz", out=tmp_path / "npz", num_spatial_dims=dims, **tiny
+    )
     expected = {"train": np.asarray(scene.get_train_data()), "test": np.asarray(scene.get_test_data())}
     initial = {"train": np.asarray(scene.get_train_ic_set()), "test": np.asarray(scene.get_test_ic_set())}
     for path in [*written_h5, *written_npz]:
@@ -93,6 +97,8 @@ def test_hdf5_without_h5py_names_the_extra(tmp_path, monkeypatch):
     import importlib.util
 
     real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "h5py" else real(name, *a))
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "h5py" else real(name, *a)
+    )
     with pytest.raises(ExchangeError, match=r"pip install 'apebench-core\[hdf5\]'"):
         export("diff_adv", split="test", format="hdf5", out=tmp_path / "x.hdf5")

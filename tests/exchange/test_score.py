@@ -96,12 +96,25 @@ def test_cli_scores_exported_test_trajectories_and_writes_the_table(tmp_path):
     export("diff_adv", split="test", format="hdf5", out=tmp_path / "test.hdf5", **TINY)
     runner = CliRunner()
     result = runner.invoke(
-        main, ["score", "diff_adv", "--rollouts", str(tmp_path / "test.hdf5"), "--out", str(tmp_path / "m.csv"), *FLAGS]
+        main,
+        [
+            "score",
+            "diff_adv",
+            "--rollouts",
+            str(tmp_path / "test.hdf5"),
+            "--out",
+            str(tmp_path / "m.csv"),
+            *FLAGS,
+        ],
     )
     assert result.exit_code == 0, result.output
     assert "initial state included" in result.output
     table = pd.read_csv(tmp_path / "m.csv")
-    assert list(table.columns) == [*apebench.melt_metrics.__globals__["BASE_NAMES"], "time_step", "mean_nRMSE"]
+    assert list(table.columns) == [
+        *apebench.melt_metrics.__globals__["BASE_NAMES"],
+        "time_step",
+        "mean_nRMSE",
+    ]
     assert (table["mean_nRMSE"] == 0).all() and list(table["time_step"]) == [1, 2, 3, 4]
 
     rollouts = np.stack([_test_data()[:, 1:], np.zeros((2, 4, 1, 16), np.float32)])
@@ -138,4 +151,6 @@ def test_cli_export_errors_are_one_line(tmp_path):
         (["--num-pointz", "16"], "num_pointz"),
     ):
         result = CliRunner().invoke(main, ["export", "diff_adv", "--out", str(tmp_path / "x"), *args])
-        assert result.exit_code == 1 and result.output.count("\n") == 1 and text in result.output, result.output
+        assert result.exit_code == 1 and result.output.count("\n") == 1 and text in result.output, (
+            result.output
+        )

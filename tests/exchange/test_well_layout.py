@@ -21,7 +21,13 @@ def check_well_layout(path):
     """Raise AssertionError naming the first departure from The Well's layout."""
     with h5py.File(path, "r") as f:
         root = f.attrs
-        for name in ("dataset_name", "grid_type", "n_spatial_dims", "n_trajectories", "simulation_parameters"):
+        for name in (
+            "dataset_name",
+            "grid_type",
+            "n_spatial_dims",
+            "n_trajectories",
+            "simulation_parameters",
+        ):
             assert name in root, f"root attribute @{name} missing"
         assert isinstance(root["dataset_name"], str | bytes)
         assert _texts([root["grid_type"]])[0] in ("cartesian", "spherical")
@@ -48,7 +54,13 @@ def check_well_layout(path):
             sizes.append(coord.shape[0])
 
         for name, bc in f["boundary_conditions"].items():
-            for attribute in ("associated_dims", "associated_fields", "bc_type", "sample_varying", "time_varying"):
+            for attribute in (
+                "associated_dims",
+                "associated_fields",
+                "bc_type",
+                "sample_varying",
+                "time_varying",
+            ):
                 assert attribute in bc.attrs, f"boundary condition {name}: @{attribute} missing"
             assert _texts([bc.attrs["bc_type"]])[0] in ("periodic", "wall", "open")
             (axis,) = _texts(bc.attrs["associated_dims"])
@@ -76,12 +88,16 @@ def check_well_layout(path):
 
 @pytest.mark.parametrize("scenario,dims,channels", [("diff_adv", 1, ["u"]), ("diff_burgers", 2, ["u", "v"])])
 def test_exported_hdf5_passes_the_layout_check(tmp_path, tiny, scenario, dims, channels):
-    (path,) = export(scenario, split="test", format="hdf5", out=tmp_path / "d.hdf5", num_spatial_dims=dims, **tiny)
+    (path,) = export(
+        scenario, split="test", format="hdf5", out=tmp_path / "d.hdf5", num_spatial_dims=dims, **tiny
+    )
     check_well_layout(path)
     with h5py.File(path, "r") as f:
         assert _texts(f["t0_fields"].attrs["field_names"]) == channels
         assert f["t0_fields"]["u"].shape == (2, 5) + (16,) * dims
-        assert [_texts([bc.attrs["bc_type"]]) for bc in f["boundary_conditions"].values()] == [["periodic"]] * dims
+        assert [_texts([bc.attrs["bc_type"]]) for bc in f["boundary_conditions"].values()] == [
+            ["periodic"]
+        ] * dims
         assert f.attrs["apebench_split"] == "test"
 
 
