@@ -106,9 +106,16 @@ def test_band_errors_against_a_direct_dft_on_random_fields():
         r = rng.standard_normal((N,) * dims)
         corner = math.sqrt(dims) * N / 2
         edges = [corner ** (i / 3) for i in range(4)]
-        bands = {"low": lambda k: edges[0] <= k < edges[1], "mid": lambda k: edges[1] <= k < edges[2]}
-        bands["high"] = lambda k: edges[2] <= k <= edges[3] + 1e-9
-        for name, in_band in bands.items():
+        bands = {
+            "low": (edges[0], edges[1]),
+            "mid": (edges[1], edges[2]),
+            "high": (edges[2], edges[3] + 1e-9),
+        }
+        for name, (lo, hi) in bands.items():
+
+            def in_band(k, lo=lo, hi=hi, closed=name == "high"):
+                return lo <= k <= hi if closed else lo <= k < hi
+
             expected = direct_band_power(u - r, in_band)
             got = value(f"mean_binned_spectral_MSE;{name}", u[None, None], r[None, None])
             assert got == pytest.approx(expected, rel=1e-4)
