@@ -392,6 +392,62 @@ def _split_from_path(path: Path) -> str | None:
     return None
 
 
+@attrs.frozen
+class FileHeader:
+    """What a trajectory file declares, read without loading its arrays."""
+
+    path: Path
+    shape: tuple[int, ...]  # (samples, steps, channels, *space)
+    split: str | None
+    metadata: Mapping[str, Any]
+
+
+def peek(path: str | Path) -> FileHeader:
+    """Shape, declared split and metadata of an exported ``.npz`` or a Well-layout HDF5 file."""
+    path = existing_file("path", path)
+    fmt = format_of(path)
+    if fmt == "npz":
+        import zipfile
+
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+            if "trajectories.npy" not in names:
+                raise ExchangeError(f"file {str(path)!r}: no 'trajectories' array (has {sorted(names)})")
+            with archive.open("trajectories.npy") as member:
+                major, _ = np.lib.format.read_magic(member)
+                read_header = (
+                    np.lib.format.read_array_header_1_0 if major == 1 else np.lib.format.read_array_header_2_0
+                )
+                shape, _, _ = read_header(member)
+            meta = {}
+            if "metadata.npy" in names:
+                with archive.open("metadata.npy") as member:
+                    meta = json.loads(str(np.lib.format.read_array(member)))
+        return FileHeader(path, tuple(shape), meta.get("split") or _split_from_path(path), meta)
+    if fmt != "hdf5":
+        raise ExchangeError(f"file {str(path)!r}: trajectories are read from .npz or HDF5, not .npy")
+    h5py = require_h5py()
+    with h5py.File(path, "r") as f:
+        if "t0_fields" not in f:
+            raise ExchangeError(f"file {str(path)!r}: no 't0_fields' group, expected The Well's layout")
+        meta = json.loads(_text(f.attrs["apebench_metadata"])) if "apebench_metadata" in f.attrs else {}
+        channels, space = 0, None
+        for group, rank in (("t0_fields", 0), ("t1_fields", 1)):
+            for name in _names(f[group].attrs.get("field_names", [])) if group in f else []:
+                data = f[group][name]
+                if not (data.attrs.get("sample_varying", True) and data.attrs.get("time_varying", True)):
+                    continue
+                shape = data.shape[:-1] if rank else data.shape
+                channels += data.shape[-1] if rank else 1
+                space = shape if space is None else space
+        if space is None:
+            raise ExchangeError(f"file {str(path)!r}: no time- and sample-varying fields")
+        split = _text(f.attrs["apebench_split"]) if "apebench_split" in f.attrs else _split_from_path(path)
+        if not meta:
+            meta = {"scenario_name": _text(f.attrs.get("dataset_name", path.stem))}
+    return FileHeader(path, (space[0], space[1], channels, *space[2:]), split, meta)
+
+
 # -- rollouts made elsewhere -------------------------------------------------------------------
 ROLLOUT_KEYS = ("rollout", "rollouts", "prediction", "predictions", "trajectories")
 

@@ -154,8 +154,41 @@ def _check_override(field: ScenarioField, value: Any) -> tuple[Any, ParsedConfig
         raise type(error)(f"scenario field {field.name!r} = {value!r}: {error}") from None
 
 
+def _file_scenario(scenario: Any, overrides: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    """``file:PATH`` is the ``dataset`` scenario with ``path=PATH``."""
+    from .dataset import FILE_PREFIX, DatasetScenario
+
+    if isinstance(scenario, str) and scenario.strip().startswith(FILE_PREFIX):
+        path = scenario.strip()[len(FILE_PREFIX) :]
+        if "path" in overrides and overrides["path"] != path:
+            raise PlanError(f"scenario {scenario!r}: the path is given twice ({overrides['path']!r})")
+        return DatasetScenario, {**overrides, "path": path}
+    return scenario, overrides
+
+
+def _check_solvers(scene: Any, configs: Mapping[str, Any]) -> None:
+    """Refuse tasks and training methods that need a solver the scenario does not have."""
+    name = scene.get_scenario_name() if not getattr(scene, "has_reference_stepper", True) else None
+    task = configs["task"]
+    if task.spec.metadata.get("needs_coarse_stepper") and not getattr(scene, "has_coarse_stepper", True):
+        raise PlanError(
+            f"experiment field 'task' = {task.format()!r}: scenario {name or type(scene).__name__!r} has no "
+            f"coarse stepper (its reference data comes from a file), so no correction task; use 'predict'"
+        )
+    train = configs["train"]
+    if train.spec.metadata.get("needs_reference_stepper") and not getattr(
+        scene, "has_reference_stepper", True
+    ):
+        raise PlanError(
+            f"experiment field 'train' = {train.format()!r}: this method calls the reference solver, but "
+            f"scenario {name!r} has none (its reference data comes from a file); use 'one', 'sup;T', "
+            f"'pf;T' or 'noise;...'"
+        )
+
+
 def fields_of(scenario: Any) -> dict[str, ScenarioField]:
-    """The declared fields of a scenario given by key, ``module:Class``, class or instance."""
+    """The declared fields of a scenario given by key, ``module:Class``, ``file:PATH``, class or instance."""
+    scenario, _ = _file_scenario(scenario, {})
     try:
         _, cls, _ = _resolve_class(scenario)
     except LookupError as error:
@@ -243,6 +276,7 @@ def plan(
     class or instance (an instance's own field values count as overrides); ``overrides``
     set scenario fields (``num_points=64``, ``optim_config="adam;..."``).
     """
+    scenario, overrides = _file_scenario(scenario, overrides)
     try:
         reference, cls, factory = _resolve_class(scenario)
     except LookupError as error:
@@ -291,6 +325,7 @@ def plan(
     }
     for name, kind in (("optim_config", "optimizer"), ("ic_config", "initial_condition")):
         configs[kind] = _check_override(fields[name], getattr(scene, name))[1] if name in fields else None
+    _check_solvers(scene, configs)
     configs["metrics"] = _check_override(fields["report_metrics"], scene.report_metrics)[1]
     configs["callbacks"] = _check_override(fields["callbacks"], scene.callbacks)[1]
     if not configs["metrics"]:

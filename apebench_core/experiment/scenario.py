@@ -79,6 +79,11 @@ class BaseScenario(_ScenarioBase):
 
     #: Channel rule: "one", "dims" (channels = spatial dims) or a fixed number.
     channel_rule: ClassVar[str | int] = "one"
+    #: Whether the scenario has a reference solver (``get_ref_stepper``) and a coarse one
+    #: (``get_coarse_stepper``); a scenario read from files has neither, and planning refuses the
+    #: tasks and training methods that need them.
+    has_reference_stepper: ClassVar[bool] = True
+    has_coarse_stepper: ClassVar[bool] = True
 
     def __post_init__(self) -> None:
         expected = self.expected_num_channels()
