@@ -342,7 +342,8 @@ def plan(
     for label, key in (("task", "task"), ("net", "net"), ("train", "train")):
         _validate(label, configs[key], facts)
     _validate("scenario field 'optim_config'", configs["optimizer"], facts)
-    _validate("scenario field 'ic_config'", configs["initial_condition"], facts)
+    if getattr(scene, "has_reference_stepper", True):  # data read from files draws no initial conditions
+        _validate("scenario field 'ic_config'", configs["initial_condition"], facts)
     for parsed in configs["metrics"]:
         _validate("scenario field 'report_metrics'", parsed, facts)
     for parsed in configs["callbacks"]:
