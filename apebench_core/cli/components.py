@@ -107,7 +107,11 @@ def plugins_command(as_json: bool) -> None:
 @click.option("--kind", help="Restrict to one kind when the name exists in several.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def show_command(name: str, kind: str | None, as_json: bool) -> None:
-    """Show one component: usage line, fields with types/defaults/help, summary, plugin."""
+    """Show one component: usage line, fields with types/defaults/help, summary, plugin
+    (``file:PATH`` shows a trajectory file as the scenario it makes)."""
+    if name.startswith("file:"):
+        _show_file(name)
+        return
     registry = get_registry()
     kinds = [_kind(kind) or kind] if kind else list(KINDS)
     found: list[ComponentSpec] = []
@@ -149,3 +153,19 @@ def _show_scenario_fields(spec: ComponentSpec) -> None:
     click.echo("  fields (set with --FIELD VALUE on `apebench run`, or as keywords):")
     for field in _scenario_fields(spec).values():
         click.echo(f"    {field.name:<26} {field.type_label:<30} default {field.default!s:<24} {field.help}")
+
+
+def _show_file(name: str) -> None:
+    """A trajectory file as a scenario: its files and every field's value (from the file or default)."""
+    from ..experiment.plan import fields_of, plan
+
+    scene = plan(name).scene
+    files = scene._cache["files"]
+    click.secho(f"{name}  (scenario dataset: {scene.get_scenario_name()}, data read from files)", bold=True)
+    for split in ("train", "test"):
+        click.echo(f"  {split}: {', '.join(str(p) for p in files[split])}")
+    click.echo(f"  dt {scene.dt}, domain extent {scene.domain_extent}; no reference or coarse stepper")
+    click.echo("  fields (set with --FIELD VALUE on `apebench run`, or as keywords):")
+    for field in fields_of(name).values():
+        value = getattr(scene, field.name)
+        click.echo(f"    {field.name:<26} {field.type_label:<30} value {value!s:<26} {field.help}")

@@ -158,3 +158,5 @@ def test_cli_runs_and_shows_a_file(tmp_path, tiny):
     assert result.exit_code == 1 and result.output.startswith("error: ") and result.output.count("\n") == 1
     result = runner.invoke(main, ["show", "dataset"])
     assert result.exit_code == 0 and "path" in result.output
+    result = runner.invoke(main, ["show", f"file:{train_file}"])
+    assert result.exit_code == 0 and "1d_diff_adv" in result.output and "value 16" in result.output
