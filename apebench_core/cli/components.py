@@ -109,8 +109,8 @@ def plugins_command(as_json: bool) -> None:
 def show_command(name: str, kind: str | None, as_json: bool) -> None:
     """Show one component: usage line, fields with types/defaults/help, summary, plugin
     (``file:PATH`` shows a trajectory file as the scenario it makes)."""
-    if name.startswith("file:"):
-        _show_file(name)
+    if _claimed_prefix(name):
+        _show_prefixed(name)
         return
     registry = get_registry()
     kinds = [_kind(kind) or kind] if kind else list(KINDS)
@@ -155,16 +155,23 @@ def _show_scenario_fields(spec: ComponentSpec) -> None:
         click.echo(f"    {field.name:<26} {field.type_label:<30} default {field.default!s:<24} {field.help}")
 
 
-def _show_file(name: str) -> None:
-    """A trajectory file as a scenario: its files and every field's value (from the file or default)."""
+def _claimed_prefix(name: str) -> bool:
+    """Whether NAME is ``PREFIX:VALUE`` for a scenario spec claiming that prefix (``file:PATH``)."""
+    prefix = name.split(":", 1)[0] if ":" in name else None
+    return prefix is not None and any(
+        spec.metadata.get("prefix") == prefix for spec in get_registry().specs("scenario")
+    )
+
+
+def _show_prefixed(name: str) -> None:
+    """A ``PREFIX:VALUE`` scenario as planned: where its data comes from and every field's value."""
     from ..experiment.plan import fields_of, plan
 
-    scene = plan(name).scene
-    files = scene._cache["files"]
-    click.secho(f"{name}  (scenario dataset: {scene.get_scenario_name()}, data read from files)", bold=True)
-    for split in ("train", "test"):
-        click.echo(f"  {split}: {', '.join(str(p) for p in files[split])}")
-    click.echo(f"  dt {scene.dt}, domain extent {scene.domain_extent}; no reference or coarse stepper")
+    experiment = plan(name)
+    scene = experiment.scene
+    click.secho(f"{name}  (scenario {experiment.scenario}: {scene.get_scenario_name()})", bold=True)
+    for line in getattr(scene, "describe_source", lambda: [])():
+        click.echo(f"  {line}")
     click.echo("  fields (set with --FIELD VALUE on `apebench run`, or as keywords):")
     for field in fields_of(name).values():
         value = getattr(scene, field.name)

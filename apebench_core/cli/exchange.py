@@ -31,7 +31,8 @@ def _scenario_overrides(scenario: str, args: list[str]) -> dict:
 @click.pass_context
 def export_command(ctx: click.Context, scenario: str, split: str, fmt: str, out: str) -> None:
     """Write the exact train/test trajectories of SCENARIO (any --FIELD VALUE overrides) to files."""
-    from ..experiment.exchange import check_choice, export, require_h5py
+    from ..experiment.exchange import check_choice, require_h5py
+    from ..experiment.external import export
 
     check_choice("split", split, ("train", "test", "both"))
     if check_choice("format", fmt, ("npz", "hdf5")) == "hdf5":
@@ -65,7 +66,7 @@ def score_command(
         require_h5py()
     overrides = _scenario_overrides(scenario, ctx.args)
 
-    from ..experiment.exchange import score
+    from ..experiment.external import score
     from ..experiment.melt import melt_metrics
     from ..experiment.summary import seed_spread_table
 

@@ -154,15 +154,20 @@ def _check_override(field: ScenarioField, value: Any) -> tuple[Any, ParsedConfig
         raise type(error)(f"scenario field {field.name!r} = {value!r}: {error}") from None
 
 
-def _file_scenario(scenario: Any, overrides: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
-    """``file:PATH`` is the ``dataset`` scenario with ``path=PATH``."""
-    from .dataset import FILE_PREFIX, DatasetScenario
-
-    if isinstance(scenario, str) and scenario.strip().startswith(FILE_PREFIX):
-        path = scenario.strip()[len(FILE_PREFIX) :]
-        if "path" in overrides and overrides["path"] != path:
-            raise PlanError(f"scenario {scenario!r}: the path is given twice ({overrides['path']!r})")
-        return DatasetScenario, {**overrides, "path": path}
+def _prefixed_scenario(scenario: Any, overrides: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    """``PREFIX:VALUE`` for a scenario spec that claims the prefix (metadata ``prefix`` and
+    ``prefix_field``): that scenario with the field set to VALUE (``file:data.hdf5``)."""
+    if not isinstance(scenario, str) or ":" not in scenario:
+        return scenario, overrides
+    prefix, value = scenario.strip().split(":", 1)
+    for spec in get_registry().specs("scenario"):
+        if spec.metadata.get("prefix") == prefix and spec.metadata.get("prefix_field"):
+            field = spec.metadata["prefix_field"]
+            if field in overrides and overrides[field] != value:
+                raise PlanError(
+                    f"scenario {scenario!r}: field {field!r} is also given as {overrides[field]!r}"
+                )
+            return spec.qualified_name, {**overrides, field: value}
     return scenario, overrides
 
 
@@ -187,8 +192,9 @@ def _check_solvers(scene: Any, configs: Mapping[str, Any]) -> None:
 
 
 def fields_of(scenario: Any) -> dict[str, ScenarioField]:
-    """The declared fields of a scenario given by key, ``module:Class``, ``file:PATH``, class or instance."""
-    scenario, _ = _file_scenario(scenario, {})
+    """The declared fields of a scenario given by key, ``module:Class``, ``PREFIX:VALUE``, class or
+    instance."""
+    scenario, _ = _prefixed_scenario(scenario, {})
     try:
         _, cls, _ = _resolve_class(scenario)
     except LookupError as error:
@@ -276,7 +282,7 @@ def plan(
     class or instance (an instance's own field values count as overrides); ``overrides``
     set scenario fields (``num_points=64``, ``optim_config="adam;..."``).
     """
-    scenario, overrides = _file_scenario(scenario, overrides)
+    scenario, overrides = _prefixed_scenario(scenario, overrides)
     try:
         reference, cls, factory = _resolve_class(scenario)
     except LookupError as error:

@@ -302,7 +302,7 @@ class BaseScenario(_ScenarioBase):
 
     def export(self, *, split: str = "both", format: str = "hdf5", out: str) -> list:  # noqa: A002
         """Write this scenario's train/test trajectories for other frameworks (``apebench export``)."""
-        from .exchange import export
+        from .external import export
 
         return export(self, split=split, format=format, out=out)
 

@@ -6,12 +6,8 @@ import numpy as np
 import pytest
 
 import apebench_core as apebench
-from apebench_core.experiment.exchange import (
-    ExchangeError,
-    checksum,
-    export,
-    read_trajectories,
-)
+from apebench_core.experiment.exchange import ExchangeError, checksum, read_trajectories
+from apebench_core.experiment.external import export
 
 pytest.importorskip("h5py")
 

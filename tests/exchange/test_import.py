@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 import apebench_core as apebench
-from apebench_core.experiment.exchange import ExchangeError, export
+from apebench_core.experiment.exchange import ExchangeError
+from apebench_core.experiment.external import export
 
 from .test_export import FAMILY_CASES
 

@@ -9,7 +9,8 @@ from click.testing import CliRunner
 import apebench_core as apebench
 from apebench_core.cli import main
 from apebench_core.experiment.evaluation import sample_rollouts
-from apebench_core.experiment.exchange import ExchangeError, export, score
+from apebench_core.experiment.exchange import ExchangeError
+from apebench_core.experiment.external import export, score
 from apebench_core.experiment.networks import init_networks, seed_keys
 from apebench_core.experiment.pipeline import grid_of, make_task
 

@@ -8,7 +8,7 @@ The check below is written from The Well's format description (its documentation
 import numpy as np
 import pytest
 
-from apebench_core.experiment.exchange import export
+from apebench_core.experiment.external import export
 
 h5py = pytest.importorskip("h5py")
 

@@ -1,4 +1,5 @@
-"""A scenario whose reference data comes from files: ``dataset`` (field ``path``) or ``file:PATH``.
+"""A scenario whose reference data comes from files: ``dataset`` (field ``path``) or ``file:PATH``
+(the spec claims the ``file:`` prefix for its ``path`` field).
 
 The files are ours (``apebench export``) or The Well's: HDF5 in its layout, or our ``.npz``.
 There is no reference solver, so nothing is generated: train and test trajectories are read
@@ -12,12 +13,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, ClassVar
 
-from .exchange import ExchangeError, FileHeader, peek, read_trajectories
-from .fields import doc
-from .scenario import BaseScenario
+from apebench_core import BaseScenario
+from apebench_core.experiment.exchange import ExchangeError, FileHeader, peek, read_trajectories
+from apebench_core.experiment.fields import doc
 
-#: The prefix of a file given directly as a scenario (``apebench run file:data.hdf5``).
-FILE_PREFIX = "file:"
 _FROM_FILE = "0 takes the file's value"
 
 
@@ -199,6 +198,15 @@ class DatasetScenario(BaseScenario):
     def get_scenario_name(self) -> str:
         meta = self._cache["header"].metadata
         return str(meta.get("scenario_name") or Path(self.path).stem)
+
+    def describe_source(self) -> list[str]:
+        """Lines for ``apebench show``: the files of each split, the time step and the domain."""
+        files = self._cache["files"]
+        return [
+            *(f"{split}: {', '.join(str(p) for p in files[split])}" for split in ("train", "test")),
+            f"dt {self.dt}, domain extent {self.domain_extent}; data read from files, no reference or "
+            f"coarse stepper",
+        ]
 
     @property
     def dt(self) -> float:
