@@ -16,6 +16,6 @@ def test_worked_example_scores_a_numpy_model_next_to_a_conv(tmp_path, capsys):
     assert list(table.columns) == ["Conv;16;4;relu", "NumPy stencil"]
     assert list(table.index) == [1, 2, 3, 4, 5]
     assert np.isfinite(table.to_numpy()).all()
-    assert table["NumPy stencil"].iloc[0] < 1.0  # the least-squares stencil beats predicting zero
+    assert table["NumPy stencil"].max() < 1e-3  # the stencil reaches the 4-cell shift: nearly exact
     assert (tmp_path / "stencil.npy").is_file() and (tmp_path / "data" / "test").is_dir()
     assert "initial state not included" in capsys.readouterr().out
