@@ -5,20 +5,9 @@ from __future__ import annotations
 import click
 
 from .app import main
-from .run import _override_pairs
+from .run import scenario_overrides
 
 _FIELDS = {"ignore_unknown_options": True, "allow_extra_args": True}
-
-
-def _scenario_overrides(scenario: str, args: list[str]) -> dict:
-    """``--FIELD VALUE`` pairs read by the scenario's declared field types."""
-    from ..experiment.plan import fields_of
-
-    fields = fields_of(scenario)
-    return {
-        name: fields[name].parse_text(raw) if name in fields else raw
-        for name, raw in _override_pairs(args).items()
-    }
 
 
 @main.command("export", context_settings=_FIELDS)
@@ -37,7 +26,7 @@ def export_command(ctx: click.Context, scenario: str, split: str, fmt: str, out:
     check_choice("split", split, ("train", "test", "both"))
     if check_choice("format", fmt, ("npz", "hdf5")) == "hdf5":
         require_h5py()
-    overrides = _scenario_overrides(scenario, ctx.args)
+    overrides = scenario_overrides(scenario, ctx.args)
     for path in export(scenario, split=split, format=fmt, out=out, **overrides):
         click.echo(f"wrote {path}")
 
@@ -64,7 +53,7 @@ def score_command(
         from ..experiment.exchange import require_h5py
 
         require_h5py()
-    overrides = _scenario_overrides(scenario, ctx.args)
+    overrides = scenario_overrides(scenario, ctx.args)
 
     from ..experiment.external import score
     from ..experiment.melt import melt_metrics
