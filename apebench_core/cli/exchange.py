@@ -54,6 +54,12 @@ def score_command(
 
         require_h5py()
     overrides = scenario_overrides(scenario, ctx.args)
+    if out:
+        from pathlib import Path
+
+        from ..experiment.results import check_output_folder
+
+        check_output_folder(Path(out).parent)  # before scoring, not after
 
     from ..experiment.external import score
     from ..experiment.melt import melt_metrics
@@ -69,8 +75,5 @@ def score_command(
     if table["diverged"].any():
         click.echo(f"warning: seeds {list(table.loc[table['diverged'], 'seed'])} are NaN/Inf", err=True)
     if out:
-        from pathlib import Path
-
-        Path(out).parent.mkdir(parents=True, exist_ok=True)
         melt_metrics(table, list(result.metric_names)).to_csv(out, index=False)
         click.echo(f"wrote {out}")
