@@ -99,7 +99,7 @@ _PEER_SPECS = [
         "mean_binned_spectral_nMSE",
         "apebench_metrics.peers:mean_binned_spectral_nmse",
         "The Well's normalized binned spectral error: the error's power in the band over the "
-        "reference's" + _CHANNELS,
+        "reference's (undefined where the reference has no power in the band)" + _CHANNELS,
         fields=(_BAND,),
         validate="apebench_metrics._rules:log_bands_resolvable",
     ),

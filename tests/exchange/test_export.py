@@ -98,3 +98,19 @@ def test_hdf5_without_h5py_names_the_extra(tmp_path, monkeypatch):
     )
     with pytest.raises(ExchangeError, match=r"pip install 'apebench-core\[hdf5\]'"):
         export("diff_adv", split="test", format="hdf5", out=tmp_path / "x.hdf5")
+
+
+def test_cli_hdf5_without_h5py_is_one_error_line(tmp_path, monkeypatch):
+    import importlib.util
+
+    from click.testing import CliRunner
+
+    from apebench_core.cli import main
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "h5py" else real(name, *a)
+    )
+    result = CliRunner().invoke(main, ["export", "diff_adv", "--split", "test", "--out", str(tmp_path / "x")])
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1 and "pip install 'apebench-core[hdf5]'" in result.output
