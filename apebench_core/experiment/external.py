@@ -26,6 +26,7 @@ from .exchange import (
     write_hdf5,
     write_npz,
 )
+from .results import check_output_folder
 
 __all__ = ["ExchangeError", "ScoreResult", "export", "score", "score_table"]
 
@@ -53,6 +54,8 @@ def export(
     experiment = plan(scenario, **overrides)
     scene = experiment.scene
     paths = export_paths(out, split, fmt, scene.get_scenario_name())
+    for path in paths.values():  # writable before any data is generated
+        check_output_folder(path.parent)
     written = []
     for one_split, path in paths.items():
         trajectories = np.asarray(
@@ -62,7 +65,6 @@ def export(
             scene.get_train_ic_set() if one_split == "train" else scene.get_test_ic_set(), dtype=np.float32
         )
         meta = metadata(experiment, one_split, trajectories)
-        path.parent.mkdir(parents=True, exist_ok=True)
         if fmt == "npz":
             write_npz(path, trajectories, initial, meta)
         else:
