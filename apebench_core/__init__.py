@@ -69,6 +69,10 @@ _LAZY = {
     "read_raw": ("apebench_core.study.store", "read_raw"),
     "steps_until_below": ("apebench_core.experiment.summary", "steps_until_below"),
     "correlation_time": ("apebench_core.experiment.summary", "correlation_time"),
+    "export": ("apebench_core.experiment.external", "export"),
+    "score_rollout": ("apebench_core.experiment.external", "score"),
+    "read_trajectories": ("apebench_core.experiment.exchange", "read_trajectories"),
+    "read_rollout": ("apebench_core.experiment.exchange", "read_rollout"),
 }
 
 

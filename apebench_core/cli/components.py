@@ -123,7 +123,11 @@ def plugins_command(ctx: click.Context, as_json: bool) -> None:
 @click.option("--kind", help="Restrict to one kind when the name exists in several.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def show_command(name: str, kind: str | None, as_json: bool) -> None:
-    """Show one component: usage line, fields with types/defaults/help, summary, plugin."""
+    """Show one component: usage line, fields with types/defaults/help, summary, plugin
+    (``file:PATH`` shows a trajectory file as the scenario it makes)."""
+    if _claimed_prefix(name):
+        _show_prefixed(name)
+        return
     registry = get_registry()
     kinds = [_kind(kind) or kind] if kind else list(KINDS)
     bare = name.split(";")[0].strip()
@@ -185,3 +189,26 @@ def _show_scenario_fields(spec: ComponentSpec) -> None:
     click.echo("  fields (set with --FIELD VALUE on `apebench run`, or as keywords):")
     for field in _scenario_fields(spec).values():
         click.echo(f"    {field.name:<26} {field.type_label:<30} default {field.default!s:<24} {field.help}")
+
+
+def _claimed_prefix(name: str) -> bool:
+    """Whether NAME is ``PREFIX:VALUE`` for a scenario spec claiming that prefix (``file:PATH``)."""
+    prefix = name.split(":", 1)[0] if ":" in name else None
+    return prefix is not None and any(
+        spec.metadata.get("prefix") == prefix for spec in get_registry().specs("scenario")
+    )
+
+
+def _show_prefixed(name: str) -> None:
+    """A ``PREFIX:VALUE`` scenario as planned: where its data comes from and every field's value."""
+    from ..experiment.plan import fields_of, plan
+
+    experiment = plan(name)
+    scene = experiment.scene
+    click.secho(f"{name}  (scenario {experiment.scenario}: {scene.get_scenario_name()})", bold=True)
+    for line in getattr(scene, "describe_source", lambda: [])():
+        click.echo(f"  {line}")
+    click.echo("  fields (set with --FIELD VALUE on `apebench run`, or as keywords):")
+    for field in fields_of(name).values():
+        value = getattr(scene, field.name)
+        click.echo(f"    {field.name:<26} {field.type_label:<30} value {value!s:<26} {field.help}")

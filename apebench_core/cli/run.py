@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from ..experiment import defaults
@@ -19,6 +21,18 @@ def _override_pairs(args: list[str]) -> dict[str, str]:
             raise click.UsageError(f"expected --FIELD before {raw!r}, got {flag!r}")
         pairs[flag[2:].replace("-", "_")] = raw
     return pairs
+
+
+def scenario_overrides(scenario: str, args: list[str]) -> dict[str, Any]:
+    """``--FIELD VALUE`` pairs read by the scenario's declared field types (unknown names pass
+    through as text, so planning names them with suggestions)."""
+    from ..experiment.plan import fields_of
+
+    fields = fields_of(scenario)
+    return {
+        name: fields[name].parse_text(raw) if name in fields else raw
+        for name, raw in _override_pairs(args).items()
+    }
 
 
 @main.command("run", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
@@ -47,14 +61,10 @@ def run_command(
     plot: bool,
 ) -> None:
     """Run one experiment: SCENARIO key, then any scenario field as --FIELD VALUE (see `apebench show`)."""
-    from ..experiment.plan import fields_of, plan
+    from ..experiment.plan import plan
     from ..experiment.results import check_output_folder
 
-    fields = fields_of(scenario)
-    overrides = {
-        name: fields[name].parse_text(raw) if name in fields else raw
-        for name, raw in _override_pairs(ctx.args).items()
-    }
+    overrides = scenario_overrides(scenario, ctx.args)
     experiment = plan(
         scenario, task=task, net=net, train=train, start_seed=start_seed, num_seeds=num_seeds, **overrides
     )

@@ -6,7 +6,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import functools
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -18,20 +19,67 @@ from jaxtyping import Array, Float
 
 from .rollout import rollout
 
+#: States per chunk of a metric rollout (bytes); bounds the memory of the stored trajectory.
+CHUNK_BYTES = 256 * 2**20
 
-def _metric_trajectory(
-    stepper: Callable,
-    reference: Float[Array, " samples time channels *space"],
-    metric_fns: Mapping[str, Callable],
-) -> dict[str, Array]:
-    """Metrics per time step of an autoregressive rollout from ``reference[:, 0]``, step by step."""
 
-    def step(u, ref_t):
-        u = jax.vmap(stepper)(u)
-        return u, {name: fn(u, ref_t) for name, fn in metric_fns.items()}
+def _seed_step_metrics(metric_fns: Mapping[str, Callable], states: Array, ref_t: Array) -> dict[str, Array]:
+    """``{metric: (seeds,)}`` of one time step, states ``(seeds, samples, channels, *space)``."""
+    return jax.vmap(lambda u: {name: fn(u, ref_t) for name, fn in metric_fns.items()})(states)
 
-    _, values = jax.lax.scan(step, reference[:, 0], jnp.swapaxes(reference[:, 1:], 0, 1))
-    return values
+
+def _score_steps(
+    metric_fns: Mapping[str, Callable], chunks: Any, reference: Float[Array, " samples time channels *space"]
+) -> dict[str, np.ndarray]:
+    """Metrics of every time step, ``{metric: (seeds, time)}``.
+
+    Both scoring paths (a stepper rolled out here, a rollout made elsewhere) feed their states
+    one time step at a time through this one compiled function, so the same rollout gives the
+    same numbers bit for bit (XLA may reduce differently inside differently fused programs).
+    ``chunks`` yields ``(first_step, states (seeds, samples, steps, channels, *space))``.
+    """
+    step_fn = jax.jit(functools.partial(_seed_step_metrics, metric_fns))
+    values: dict[str, list] = {name: [] for name in metric_fns}
+    for first, states in chunks:
+        for k in range(states.shape[2]):
+            out = step_fn(states[:, :, k], reference[:, first + k])
+            for name in metric_fns:
+                values[name].append(out[name])
+    return {name: np.stack([np.asarray(v) for v in values[name]], axis=1) for name in metric_fns}
+
+
+def _chunk_length(states: Array, horizon: int) -> int:
+    per_step = states.size * states.dtype.itemsize
+    return max(1, min(horizon, CHUNK_BYTES // max(per_step, 1)))
+
+
+def _rollout_chunks(steppers: Any, start: Array, horizon: int) -> Iterator[tuple[int, Array]]:
+    """Seed-stacked rollout from ``start`` (samples, channels, *space) in chunks of whole steps."""
+
+    def per_seed(stepper, u, length):
+        def step(u, _):
+            u = jax.vmap(stepper)(u)
+            return u, u
+
+        last, states = jax.lax.scan(step, u, None, length=length)
+        return last, jnp.swapaxes(states, 0, 1)
+
+    advance = eqx.filter_jit(eqx.filter_vmap(per_seed, in_axes=(eqx.if_array(0), 0, None)))
+    u = None
+    done = 0
+    while done < horizon:
+        if u is None:
+            num_seeds = _num_seeds(steppers)
+            u = jnp.broadcast_to(start, (num_seeds, *start.shape))
+        length = min(_chunk_length(u, horizon), horizon - done)
+        u, states = advance(steppers, u, length)
+        yield done, states
+        done += length
+
+
+def _num_seeds(steppers: Any) -> int:
+    leaves = [leaf for leaf in jax.tree_util.tree_leaves(steppers) if eqx.is_array(leaf)]
+    return leaves[0].shape[0] if leaves else 1
 
 
 def metric_rollouts(
@@ -41,11 +89,10 @@ def metric_rollouts(
     *,
     remove_singleton_axis: bool = False,
 ) -> dict[str, np.ndarray]:
-    """``{metric: (seeds, time)}`` for a seed-stacked stepper ensemble."""
-    values = eqx.filter_jit(
-        eqx.filter_vmap(lambda s, r: _metric_trajectory(s, r, metric_fns), in_axes=(eqx.if_array(0), None))
-    )(steppers, reference)
-    out = {name: np.asarray(values[name]) for name in metric_fns}  # JAX sorts dict keys: keep report order
+    """``{metric: (seeds, time)}`` of a seed-stacked stepper ensemble rolled out from ``reference[:, 0]``."""
+    reference = jnp.asarray(reference)
+    chunks = _rollout_chunks(steppers, reference[:, 0], reference.shape[1] - 1)
+    out = _score_steps(metric_fns, chunks, reference[:, 1:])  # report order of the metrics kept
     if remove_singleton_axis:
         out = {name: v[0] if v.shape[0] == 1 else v for name, v in out.items()}
     return out
@@ -63,13 +110,7 @@ def metrics_of_rollout(
         rollout_ = rollout_[None]
     if rollout_.shape[1:] != reference.shape:
         raise ValueError(f"rollout shape {rollout_.shape[1:]} does not match the reference {reference.shape}")
-
-    def per_seed(trj):
-        over_time = jax.vmap(lambda u, r: {n: f(u, r) for n, f in metric_fns.items()}, in_axes=(1, 1))
-        return over_time(trj, reference)
-
-    values = jax.jit(jax.vmap(per_seed))(rollout_)
-    return {name: np.asarray(values[name]) for name in metric_fns}
+    return _score_steps(metric_fns, [(0, rollout_)], reference)
 
 
 def sample_rollouts(

@@ -78,7 +78,7 @@ def make_trainer(
         num_steps=num_steps,
         batch_size=scene.batch_size,
         record_loss_every=scene.record_loss_every,
-        ref_stepper=scene.get_ref_stepper(),
+        ref_stepper=scene.get_ref_stepper() if getattr(scene, "has_reference_stepper", True) else None,
         callbacks=tuple(callbacks),
         progress=progress,
     )

@@ -153,8 +153,47 @@ def _check_override(field: ScenarioField, value: Any) -> tuple[Any, ParsedConfig
         raise type(error)(f"scenario field {field.name!r} = {value!r}: {error}") from None
 
 
+def _prefixed_scenario(scenario: Any, overrides: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    """``PREFIX:VALUE`` for a scenario spec that claims the prefix (metadata ``prefix`` and
+    ``prefix_field``): that scenario with the field set to VALUE (``file:data.hdf5``)."""
+    if not isinstance(scenario, str) or ":" not in scenario:
+        return scenario, overrides
+    prefix, value = scenario.strip().split(":", 1)
+    for spec in get_registry().specs("scenario"):
+        if spec.metadata.get("prefix") == prefix and spec.metadata.get("prefix_field"):
+            field = spec.metadata["prefix_field"]
+            if field in overrides and overrides[field] != value:
+                raise PlanError(
+                    f"scenario {scenario!r}: field {field!r} is also given as {overrides[field]!r}"
+                )
+            return spec.qualified_name, {**overrides, field: value}
+    return scenario, overrides
+
+
+def _check_solvers(scene: Any, configs: Mapping[str, Any]) -> None:
+    """Refuse tasks and training methods that need a solver the scenario does not have."""
+    name = scene.get_scenario_name() if not getattr(scene, "has_reference_stepper", True) else None
+    task = configs["task"]
+    if task.spec.metadata.get("needs_coarse_stepper") and not getattr(scene, "has_coarse_stepper", True):
+        raise PlanError(
+            f"experiment field 'task' = {task.format()!r}: scenario {name or type(scene).__name__!r} has no "
+            f"coarse stepper (its reference data comes from a file), so no correction task; use 'predict'"
+        )
+    train = configs["train"]
+    if train.spec.metadata.get("needs_reference_stepper") and not getattr(
+        scene, "has_reference_stepper", True
+    ):
+        raise PlanError(
+            f"experiment field 'train' = {train.format()!r}: this method calls the reference solver, but "
+            f"scenario {name!r} has none (its reference data comes from a file); use 'one', 'sup;T', "
+            f"'pf;T' or 'noise;...'"
+        )
+
+
 def fields_of(scenario: Any) -> dict[str, ScenarioField]:
-    """The declared fields of a scenario given by key, ``module:Class``, class or instance."""
+    """The declared fields of a scenario given by key, ``module:Class``, ``PREFIX:VALUE``, class or
+    instance."""
+    scenario, _ = _prefixed_scenario(scenario, {})
     try:
         _, cls, _ = _resolve_class(scenario)
     except LookupError as error:
@@ -242,6 +281,7 @@ def plan(
     class or instance (an instance's own field values count as overrides); ``overrides``
     set scenario fields (``num_points=64``, ``optim_config="adam;..."``).
     """
+    scenario, overrides = _prefixed_scenario(scenario, overrides)
     try:
         reference, cls, factory = _resolve_class(scenario)
     except LookupError as error:
@@ -294,6 +334,7 @@ def plan(
     }
     for name, kind in (("optim_config", "optimizer"), ("ic_config", "initial_condition")):
         configs[kind] = _check_override(fields[name], getattr(scene, name))[1] if name in fields else None
+    _check_solvers(scene, configs)
     configs["metrics"] = _check_override(fields["report_metrics"], scene.report_metrics)[1]
     configs["callbacks"] = _check_override(fields["callbacks"], scene.callbacks)[1]
     if not configs["metrics"]:
@@ -310,7 +351,8 @@ def plan(
     for label, key in (("task", "task"), ("net", "net"), ("train", "train")):
         _validate(label, configs[key], facts)
     _validate("scenario field 'optim_config'", configs["optimizer"], facts)
-    _validate("scenario field 'ic_config'", configs["initial_condition"], facts)
+    if getattr(scene, "has_reference_stepper", True):  # data read from files draws no initial conditions
+        _validate("scenario field 'ic_config'", configs["initial_condition"], facts)
     for parsed in configs["metrics"]:
         _validate("scenario field 'report_metrics'", parsed, facts)
     for parsed in configs["callbacks"]:

@@ -79,6 +79,11 @@ class BaseScenario(_ScenarioBase):
 
     #: Channel rule: "one", "dims" (channels = spatial dims) or a fixed number.
     channel_rule: ClassVar[str | int] = "one"
+    #: Whether the scenario has a reference solver (``get_ref_stepper``) and a coarse one
+    #: (``get_coarse_stepper``); a scenario read from files has neither, and planning refuses the
+    #: tasks and training methods that need them.
+    has_reference_stepper: ClassVar[bool] = True
+    has_coarse_stepper: ClassVar[bool] = True
 
     def __post_init__(self) -> None:
         expected = self.expected_num_channels()
@@ -287,8 +292,20 @@ class BaseScenario(_ScenarioBase):
         return self._evaluation().metric_rollouts(neural_stepper, remove_singleton_axis=remove_singleton_axis)
 
     def perform_tests_on_rollout(self, neural_rollout: Any, test_data_no_init: Any = None) -> dict[str, Any]:
-        """Score an external rollout ``(samples, T, C, *N)`` or ``(seeds, samples, T, C, *N)``."""
-        return self._evaluation().metrics_of_rollout(neural_rollout, test_data_no_init)
+        """``{metric: (seeds, T)}`` of an external rollout ``([seeds,] samples, T, C, *N)``; a rollout
+        with the initial state (``T + 1`` states) is accepted too. Same numbers as ``perform_tests``
+        for the same rollout."""
+        from .exchange import align_rollout
+
+        reference = self.get_test_data()[:, 1:] if test_data_no_init is None else test_data_no_init
+        aligned = align_rollout(neural_rollout, reference.shape)
+        return self._evaluation().metrics_of_rollout(aligned.rollout, reference)
+
+    def export(self, *, split: str = "both", format: str = "hdf5", out: str) -> list:  # noqa: A002
+        """Write this scenario's train/test trajectories for other frameworks (``apebench export``)."""
+        from .external import export
+
+        return export(self, split=split, format=format, out=out)
 
     def sample_trjs(self, neural_stepper: Any) -> Any:
         """Rollouts of the first ``num_trjs_returned`` test ICs, start included: (seeds, n, T+1, C, *N)."""

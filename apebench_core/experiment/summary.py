@@ -58,3 +58,16 @@ def correlation_time(
     return pd.Series(
         steps_until_below(wide[columns].to_numpy(), threshold), index=wide.index, name=metric_name
     )
+
+
+def seed_spread_table(wide: pd.DataFrame, metric_name: str, *, steps=DEFAULT_STEPS) -> pd.DataFrame:
+    """Median over seeds of ``metric_name`` at the given steps and, with several seeds, the spread
+    (minimum and maximum over seeds)."""
+    long = melt_metrics(wide, metric_name)
+    long = long[long["time_step"].isin(steps)]
+    grouped = long.groupby("time_step")[metric_name]
+    table = grouped.median().to_frame("median")
+    if long["seed"].nunique() > 1:
+        table["min"] = grouped.min()
+        table["max"] = grouped.max()
+    return table

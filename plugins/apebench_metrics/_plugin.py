@@ -83,6 +83,55 @@ def _h1_specs() -> list[ComponentSpec]:
     ]
 
 
+_BAND = Field("band", "choice", "which third of the spectrum", choices=("low", "mid", "high"))
+_PEER_SPECS = [
+    ComponentSpec(
+        "metric",
+        "mean_binned_spectral_MSE",
+        "apebench_metrics.peers:mean_binned_spectral_mse",
+        "The Well's binned spectral error: the error's power sum_k |fft(u-r)/N^D|^2 in one of three "
+        "log-spaced bands of |k| between 1 and sqrt(D) N/2 (mean excluded)" + _CHANNELS,
+        fields=(_BAND,),
+        validate="apebench_metrics._rules:log_bands_resolvable",
+    ),
+    ComponentSpec(
+        "metric",
+        "mean_binned_spectral_nMSE",
+        "apebench_metrics.peers:mean_binned_spectral_nmse",
+        "The Well's normalized binned spectral error: the error's power in the band over the "
+        "reference's (undefined where the reference has no power in the band)" + _CHANNELS,
+        fields=(_BAND,),
+        validate="apebench_metrics._rules:log_bands_resolvable",
+    ),
+    ComponentSpec(
+        "metric",
+        "mean_fRMSE",
+        "apebench_metrics.peers:mean_frmse",
+        "PDEBench's band error: sqrt(sample mean of sum_{k in band} |fft(u-r)/N^D|^2), bands "
+        "|k| < LOW_CUT (mean included), LOW_CUT <= |k| < HIGH_CUT, |k| >= HIGH_CUT; channels summed",
+        fields=(
+            _BAND,
+            Field("low_cut", "float", "radial wavenumber where the mid band starts", default=4.0, ge=0),
+            Field("high_cut", "float", "radial wavenumber where the high band starts", default=12.0, gt=0),
+        ),
+        validate="apebench_metrics._rules:cut_bands_resolvable",
+    ),
+    ComponentSpec(
+        "metric",
+        "mean_cRMSE",
+        "apebench_metrics.peers:mean_crmse",
+        "PDEBench's conserved-quantity error: RMS over samples of the error of the spatial mean; "
+        "channels summed",
+    ),
+    ComponentSpec(
+        "metric",
+        "mean_Linf",
+        "apebench_metrics.peers:mean_linf",
+        "maximum pointwise error |u-r| (L-infinity)" + _CHANNELS,
+    ),
+]
+
+
 METRIC_SPECS = [
     *_spatial_specs(),
     ComponentSpec(
@@ -93,6 +142,7 @@ METRIC_SPECS = [
     ),
     *_fourier_specs(),
     *_h1_specs(),
+    *_PEER_SPECS,
     ComponentSpec(
         "metric",
         "mean_correlation",

@@ -129,3 +129,21 @@ SCENARIO_SPECS = [
     )
     for key, (module, class_name, summary, dims, stable) in _TABLE.items()
 ]
+
+SCENARIO_SPECS.append(
+    ComponentSpec(
+        kind="scenario",
+        name="dataset",
+        factory="apebench_pde.scenarios.dataset:DatasetScenario",
+        summary="data: trajectories read from files (The Well's HDF5 layout or an exported .npz); "
+        "also written file:PATH",
+        metadata={
+            "family": "data",
+            "class_name": "DatasetScenario",
+            "dims": _D123,
+            "stable_dims": _D123,
+            "prefix": "file",  # file:PATH is this scenario with path=PATH
+            "prefix_field": "path",
+        },
+    )
+)

@@ -29,6 +29,7 @@ TRAINER_SPECS = [
         f"{_M}:diverted_chain_branch_one",
         "diverted chain (branch length 1): targets come from the reference solver applied to the prediction",
         fields=(_T, _CUT_BPTT, _CUT_DIV_CHAIN),
+        metadata={"needs_reference_stepper": True},
     ),
     ComponentSpec(
         "trainer",
@@ -42,6 +43,7 @@ TRAINER_SPECS = [
             _CUT_DIV_CHAIN,
         ),
         validate=f"{_R}:branch_length",
+        metadata={"needs_reference_stepper": True},
     ),
     ComponentSpec(
         "trainer",
@@ -54,6 +56,7 @@ TRAINER_SPECS = [
             _CUT_BPTT,
         ),
         validate=f"{_R}:mix_window",
+        metadata={"needs_reference_stepper": True},
     ),
     ComponentSpec(
         "trainer",
