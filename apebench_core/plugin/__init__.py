@@ -4,7 +4,8 @@ The kernel itself (spec types, hook specifications, config strings, the registry
 testing helpers) imports neither JAX nor pandas, so a plugin's entry module that imports
 from here keeps ``apebench list`` fast. The helpers plugin code uses at run time
 (rollouts, the vmap-inside-grad promise, the methodology, callback and evaluation protocols,
-``BaseScenario`` and field declarations) are re-exported lazily: they load on first use.
+``BaseScenario`` and field declarations, the trajectory file readers) are re-exported
+lazily: they load on first use.
 Bundled plugins import from this module only, as a third party would.
 """
 
@@ -45,6 +46,10 @@ _LAZY = {
     "Callback": "apebench_core.experiment.training",
     "Evaluation": "apebench_core.experiment.evaluation",
     "extract_seed": "apebench_core.experiment.networks",
+    "ExchangeError": "apebench_core.experiment.exchange",
+    "FileHeader": "apebench_core.experiment.exchange",
+    "peek": "apebench_core.experiment.exchange",
+    "read_trajectories": "apebench_core.experiment.exchange",
 }
 
 

@@ -13,9 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, ClassVar
 
-from apebench_core import BaseScenario
-from apebench_core.experiment.exchange import ExchangeError, FileHeader, peek, read_trajectories
-from apebench_core.experiment.fields import doc
+from apebench_core.plugin import BaseScenario, ExchangeError, FileHeader, doc, peek, read_trajectories
 
 _FROM_FILE = "0 takes the file's value"
 
