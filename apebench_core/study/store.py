@@ -533,13 +533,15 @@ class ResultStore:
                 yield from folder.glob(f".*{_TEMPORARY_SUFFIX}")
 
     def clean_temporaries(self) -> list[Path]:
-        """Delete temporary files whose writer is dead: on this host, its process is gone; on
-        another host, it holds no live claim and the file is older than a lease. A live
-        writer's files are never touched; unknown writers' only once older than a lease."""
+        """Delete temporary files whose writer is dead, and stale claims. A temporary file's writer is
+        dead if, on this host, its process is gone; on another host, if it holds no live claim and
+        the file is older than a lease. A live writer's files are never touched; files of an
+        unknown writer (another naming) only once older than a lease."""
         me = Owner.current()
         now = time.time()
-        live = {lease.owner.token for lease in self._leases() if not lease.stale(now)}
-        removed = []
+        leases = {path: Lease.read(path) for path in self._lease_files()}
+        live = {lease.owner.token for lease in leases.values() if lease is not None and not lease.stale(now)}
+        removed = [path for path, lease in leases.items() if lease is not None and lease.stale(now)]
         for path in self._temporaries():
             owner = temporary_owner(path)
             try:
@@ -553,8 +555,9 @@ class ResultStore:
             else:
                 stale = owner.is_dead_here()
             if stale:
-                path.unlink(missing_ok=True)
                 removed.append(path)
+        for path in removed:
+            path.unlink(missing_ok=True)
         return removed
 
     def _own_files(self, name: str) -> list[Path]:
@@ -683,12 +686,8 @@ class ResultStore:
         return self.scan_index()[0]
 
     # -- claims ----------------------------------------------------------------------
-    def _leases(self) -> Iterator[Lease]:
-        if self.claims_dir.is_dir():
-            for path in self.claims_dir.glob("*.json"):
-                lease = Lease.read(path)
-                if lease is not None:
-                    yield lease
+    def _lease_files(self) -> list[Path]:
+        return sorted(self.claims_dir.glob("*.json")) if self.claims_dir.is_dir() else []
 
     def lease(self, name: str) -> Lease | None:
         return Lease.read(self.lease_path(name))
