@@ -121,12 +121,12 @@ def study_command(
     processes may run studies into one results folder at once.
     """
     if as_json and not show_status:
-        raise click.UsageError("--json goes with --status")
+        raise ValueError("--json goes with --status (it formats the status listing)")
     if show_status:
         _print_status(study, base_path, start_seed, as_json)
         return
     if study is None:
-        raise click.UsageError("missing argument STUDY (only --status works without it)")
+        raise ValueError("missing argument STUDY (a .py or .toml study file; only --status works without it)")
     if workers is not None and scheduler is not None:
         raise click.UsageError("use --workers (local cluster) or --scheduler (existing cluster), not both")
     from ..study.analysis import melt_concat_from_list
@@ -164,7 +164,7 @@ def _print_status(study: Path | None, base_path: Path | None, start_seed: int | 
     from ..study.runner import study_status
 
     if study is None and base_path is None:
-        raise click.UsageError("--status needs STUDY or --base-path")
+        raise ValueError("--status needs a STUDY file or --base-path (the results folder to list)")
     configs = None
     if study is not None:
         configs = load_study(study)

@@ -38,7 +38,7 @@ def read_study(base_path: PathLike) -> list[pd.DataFrame]:
         elif status.corrupt:
             problems[name] = status.reason
     for name, problem in problems.items():
-        warnings.warn(f"{name}: {problem} (rerun the study to redo it)", stacklevel=2)
+        warnings.warn(f"{name}: {problem} (rerunning the study repairs it)", stacklevel=2)
     return tables
 
 
