@@ -133,10 +133,8 @@ def study_command(
     from ..study.runner import plan_study, run_study
     from ..study.store import read_raw
 
-    configs = load_study(study)
-    if start_seed is not None:
-        configs = [{**config, "start_seed": start_seed} for config in configs]
-    base = base_path if base_path is not None else study.resolve().parent / "results"
+    configs = _configs(study, start_seed)
+    base = _results_folder(study, base_path)
     try:
         plan_study(configs, base)  # every config checked before a cluster starts or anything trains
     except ValueError as error:  # one error line per bad configuration, each naming the file
@@ -157,6 +155,16 @@ def study_command(
     _summary(raw_files, ",".join(metrics))
 
 
+def _configs(study: Path, start_seed: int | None) -> list[dict[str, Any]]:
+    configs = load_study(study)
+    return configs if start_seed is None else [{**config, "start_seed": start_seed} for config in configs]
+
+
+def _results_folder(study: Path | None, base_path: Path | None) -> Path:
+    """``--base-path``, else ``results/`` next to the study file."""
+    return base_path if base_path is not None else study.resolve().parent / "results"
+
+
 def _print_status(study: Path | None, base_path: Path | None, start_seed: int | None, as_json: bool) -> None:
     """``--status``: every experiment of the study (or of the folder) as done/running/missing/corrupt."""
     import json
@@ -165,12 +173,8 @@ def _print_status(study: Path | None, base_path: Path | None, start_seed: int | 
 
     if study is None and base_path is None:
         raise ValueError("--status needs a STUDY file or --base-path (the results folder to list)")
-    configs = None
-    if study is not None:
-        configs = load_study(study)
-        if start_seed is not None:
-            configs = [{**config, "start_seed": start_seed} for config in configs]
-    base = base_path if base_path is not None else study.resolve().parent / "results"
+    configs = None if study is None else _configs(study, start_seed)
+    base = _results_folder(study, base_path)
     states = study_status(configs, base)
     counts = {
         state: sum(s.state == state for s in states) for state in ("done", "running", "missing", "corrupt")

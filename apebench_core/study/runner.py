@@ -358,7 +358,10 @@ def study_status(
         if configs is None:
             raise
         known, problems = {}, {}  # nothing run yet: every experiment is missing
-    names = known if configs is None else dict.fromkeys(experiment_name(c) for c in plan_configs(configs))
+    if configs is None:  # what the folder knows, and what is being trained there right now
+        names = dict.fromkeys([*known, *(path.stem for path in store.lease_files())])
+    else:
+        names = dict.fromkeys(experiment_name(c) for c in plan_configs(configs))
     states = [store.state(name) for name in names]
     return [
         attrs.evolve(s, reason=f"index: {problems[s.name]}")

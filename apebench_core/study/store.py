@@ -539,7 +539,7 @@ class ResultStore:
         unknown writer (another naming) only once older than a lease."""
         me = Owner.current()
         now = time.time()
-        leases = {path: Lease.read(path) for path in self._lease_files()}
+        leases = {path: Lease.read(path) for path in self.lease_files()}
         live = {lease.owner.token for lease in leases.values() if lease is not None and not lease.stale(now)}
         removed = [path for path, lease in leases.items() if lease is not None and lease.stale(now)]
         for path in self._temporaries():
@@ -686,7 +686,7 @@ class ResultStore:
         return self.scan_index()[0]
 
     # -- claims ----------------------------------------------------------------------
-    def _lease_files(self) -> list[Path]:
+    def lease_files(self) -> list[Path]:
         return sorted(self.claims_dir.glob("*.json")) if self.claims_dir.is_dir() else []
 
     def lease(self, name: str) -> Lease | None:

@@ -14,7 +14,7 @@ from apebench_core.study.analysis import read_study
 
 @pytest.fixture
 def stored(toy, tmp_path, monkeypatch, checksums):
-    """Two experiments stored with the stand-in training; returns (store, configs, name, reference checksums)."""
+    """Two experiments stored by the stand-in training: (store, configs, a name, reference checksums)."""
     monkeypatch.setattr(stress, "TRAIN_SECONDS", 0.0)
     stress.use_fake_training()
     configs = stress.configs(2)
