@@ -7,7 +7,7 @@ import time
 import pytest
 
 from apebench_core.analysis import read_melted
-from apebench_core.store import ResultStore, read_raw
+from apebench_core.store import ResultStore, experiment_name, read_raw
 from apebench_core.study import run_study
 
 
@@ -209,3 +209,35 @@ def test_status_lists_done_running_missing_and_corrupt(toy, tmp_path, cli, write
 def test_status_mistakes_are_one_line(tmp_path, cli, args, fragment):
     (tmp_path / "study.py").write_text("CONFIGS = []\n")
     assert_one_line_error(cli("study", *args, cwd=tmp_path), fragment)
+
+
+def test_two_studies_at_once_on_one_folder(
+    checksums, toy, toy_configs, write_study_file, cli_popen, tmp_path
+):
+    """The issue's report: two `apebench study` on one --base-path; one of them used to exit 1."""
+    import subprocess
+
+    from apebench_core.study.runner import normalize_config
+
+    configs = toy_configs(3, slower_later=False)
+    write_study_file(tmp_path, configs)
+    write_study_file(tmp_path, list(reversed(configs)), name="reversed.py")
+    processes = [
+        subprocess.Popen(
+            cli_popen.command("study", study, "--base-path", "shared"),
+            cwd=tmp_path,
+            env=cli_popen.env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for study in ("study.py", "reversed.py")
+    ]
+    outputs = [p.communicate(timeout=300) for p in processes]
+    assert [p.returncode for p in processes] == [0, 0], [err for _, err in outputs]
+    trained = [line for out, _ in outputs for line in out.splitlines() if "trained in" in line]
+    assert len(trained) == len({line.split(":")[0] for line in trained}) == 3  # each trained exactly once
+    run_study(configs, tmp_path / "single", report=None)
+    assert checksums(tmp_path / "shared") == checksums(tmp_path / "single")
+    names = {experiment_name(normalize_config(c)) for c in configs}
+    assert set(ResultStore(tmp_path / "shared").manifest()) == names
