@@ -160,7 +160,9 @@ def test_concurrent_probes_of_one_folder_never_collide(tmp_path):
 
 
 # -- many processes, some killed -------------------------------------------------------
-def stress_run(tmp_path: Path, *, seed: int, processes: int, count: int, kills: int, timeout: float = 240):
+def stress_run(
+    tmp_path: Path, *, seed: int, processes: int, count: int, kills: int, shuffle=False, timeout: float = 240
+):
     """``processes`` workers run overlapping subsets of ``count`` experiments into one folder; ``kills`` of
     them are SIGKILLed at random moments once they have started training. Returns what is needed to check."""
     rng = random.Random(seed)
@@ -168,8 +170,10 @@ def stress_run(tmp_path: Path, *, seed: int, processes: int, count: int, kills: 
     env = {**os.environ, "PYTHONPATH": str(SUPPORT), "STRESS_LOG": str(log), "APEBENCH_NO_PROGRESS": "1"}
     workers, subsets = [], []
     for _ in range(processes):
-        # the same order in every worker: they all reach each experiment at about the same time
+        # by default the same order in every worker: they all reach each experiment at about the same time
         indices = sorted(rng.sample(range(count), rng.randint(count // 2, count)))
+        if shuffle:
+            rng.shuffle(indices)
         subsets.append(indices)
         arguments = json.dumps({"base": str(base), "count": count, "indices": indices})
         workers.append(subprocess.Popen([sys.executable, "-m", "apebench_store_stress", arguments], env=env))
@@ -281,5 +285,6 @@ def test_many_writers_with_random_kills(tmp_path, toy, monkeypatch, checksums, s
         processes=processes,
         count=rng.randint(8, 24),
         kills=rng.randint(1, processes - 1),
+        shuffle=rng.random() < 0.5,
         timeout=600,
     )
