@@ -160,7 +160,7 @@ def test_status_lists_done_running_missing_and_corrupt(toy, tmp_path, cli, write
     from apebench_core.study.store import Lease
 
     monkeypatch.setattr(stress, "TRAIN_SECONDS", 0.0)
-    stress.use_fake_training()
+    stress.use_fake_training(monkeypatch)
     configs = stress.configs(4)
     write_study_file(tmp_path, configs)
     base = tmp_path / "results"

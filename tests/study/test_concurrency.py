@@ -243,7 +243,7 @@ def check_stress(tmp_path, toy, monkeypatch, checksums, **options):
     assert planned <= set(store.manifest())  # no planned experiment lost from the index
 
     monkeypatch.setattr(stress, "TRAIN_SECONDS", 0.0)
-    stress.use_fake_training()
+    stress.use_fake_training(monkeypatch)
     run_study(configs, base, report=None)  # the final run completes whatever the killed ones left
     run_study(configs, tmp_path / "single", report=None)
     assert checksums(base) == checksums(tmp_path / "single")

@@ -16,7 +16,7 @@ from apebench_core.study.analysis import read_study
 def stored(toy, tmp_path, monkeypatch, checksums):
     """Two experiments stored by the stand-in training: (store, configs, a name, reference checksums)."""
     monkeypatch.setattr(stress, "TRAIN_SECONDS", 0.0)
-    stress.use_fake_training()
+    stress.use_fake_training(monkeypatch)
     configs = stress.configs(2)
     run_study(configs, tmp_path, report=None)
     store = ResultStore(tmp_path)

@@ -71,10 +71,14 @@ def _log(path: str, event: str, name: str) -> None:
         handle.write(line)
 
 
-def use_fake_training() -> None:
+def use_fake_training(monkeypatch=None) -> None:
+    """Studies train with :func:`fake_train` (in a test, only until ``monkeypatch`` undoes it)."""
     from apebench_core.study import runner
 
-    runner.train_experiment = fake_train
+    if monkeypatch is None:
+        runner.train_experiment = fake_train
+    else:
+        monkeypatch.setattr(runner, "train_experiment", fake_train)
 
 
 def main(arguments: dict) -> None:
