@@ -136,7 +136,9 @@ def study_command(
     configs = _configs(study, start_seed)
     base = _results_folder(study, base_path)
     try:
-        plan_study(configs, base)  # every config checked before a cluster starts or anything trains
+        plan_study(
+            configs, base, click.echo
+        )  # every config checked before a cluster starts or anything trains
     except ValueError as error:  # one error line per bad configuration, each naming the file
         lines = [line.strip() for line in str(error).splitlines() if line.strip()]
         raise PlanError("\n".join(f"{study}: {line}" for line in lines)) from None
