@@ -157,3 +157,13 @@ def test_records_of_the_first_format_are_redone_not_trusted(stored):
         lines: list[str] = []
         run_study(configs, store.base_path, report=lines.append)
     assert any(name in line and "trained in" in line for line in lines)
+
+
+def test_a_first_format_study_json_is_still_read(stored):
+    store, _, name, _ = stored
+    configs = {n: store.record(n)["config"] for n in store.manifest()}
+    for path in [*store.index_dir.iterdir(), *store.raw_dir.glob("*.json")]:
+        path.unlink()  # only the format-1 index is left to know the experiments
+    (store.base_path / "study.json").write_text(json.dumps({"format": 1, "experiments": configs}))
+    assert store.manifest() == configs
+    assert {s.state for s in study_status(None, store.base_path)} == {"corrupt"}  # files, no sidecar
