@@ -20,13 +20,19 @@ _HOST_LENGTH = 40
 _SEPARATOR = "~"
 
 
-def _process_start(pid: int) -> str:
-    """The kernel's start time of ``pid`` (clock ticks since boot), '' where /proc is absent."""
+def _process_stat(pid: int) -> list[str]:
+    """The fields of ``/proc/<pid>/stat`` after the command name ([] where /proc is absent)."""
     try:
         with open(f"/proc/{pid}/stat") as handle:
-            return handle.read().rsplit(")", 1)[1].split()[19]
+            return handle.read().rsplit(")", 1)[1].split()
     except (OSError, IndexError):
-        return ""
+        return []
+
+
+def _process_start(pid: int) -> str:
+    """The kernel's start time of ``pid`` (clock ticks since boot), '' where /proc is absent."""
+    stat = _process_stat(pid)
+    return stat[19] if len(stat) > 19 else ""
 
 
 def _host() -> str:
@@ -88,8 +94,11 @@ class Owner:
         except ProcessLookupError:
             return True
         except PermissionError:
-            pass  # alive, owned by another user
-        return bool(self.start) and _process_start(self.pid) not in ("", self.start)
+            pass  # exists, owned by another user
+        stat = _process_stat(self.pid)
+        if stat and stat[0] in ("Z", "X"):
+            return True  # exited, not yet reaped by its parent
+        return bool(self.start) and len(stat) > 19 and stat[19] != self.start
 
     def __str__(self) -> str:
         return f"{self.host}:{self.pid}"

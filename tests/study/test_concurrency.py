@@ -288,3 +288,31 @@ def test_many_writers_with_random_kills(tmp_path, toy, monkeypatch, checksums, s
         shuffle=rng.random() < 0.5,
         timeout=600,
     )
+
+
+def test_a_study_waits_for_a_live_claim_and_takes_over_when_its_owner_dies(
+    tmp_path, toy, monkeypatch, sleeper
+):
+    monkeypatch.setattr(stress, "TRAIN_SECONDS", 0.0)
+    stress.use_fake_training(monkeypatch)
+    configs = stress.configs(2)
+    held = experiment_name(normalize_config(configs[0]))
+    store = ResultStore(tmp_path)
+    put_lease(store, held, Owner(Owner.current().host, sleeper.pid, process_start(sleeper.pid), "t"))
+    threading.Timer(2.0, sleeper.kill).start()  # dies (a zombie: never reaped) while the study waits
+    lines: list[str] = []
+    run_study(configs, tmp_path, report=lines.append)
+    assert lines[0].startswith(f"{held}: running in {Owner.current().host}:{sleeper.pid}")
+    assert f"{held}: took over the stale claim of {Owner.current().host}:{sleeper.pid}" in lines
+    assert [line.split(":")[0] for line in lines if "trained in" in line][-1] == held
+    assert store.status(held).done and not store.lease_path(held).exists()
+
+
+def test_a_live_claim_is_waited_for_no_longer_than_the_timeout(tmp_path, toy, monkeypatch, sleeper):
+    stress.use_fake_training(monkeypatch)
+    configs = stress.configs(1)
+    held = experiment_name(normalize_config(configs[0]))
+    store = ResultStore(tmp_path)
+    put_lease(store, held, Owner(Owner.current().host, sleeper.pid, process_start(sleeper.pid), "t"))
+    with pytest.raises(TimeoutError, match=held):
+        run_study(configs, tmp_path, timeout=2, report=None)
