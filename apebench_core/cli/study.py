@@ -82,7 +82,7 @@ def _summary(raw_files: list[str], metric_names: str | None) -> None:
 
 
 @main.command("study")
-@click.argument("study", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("study", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @click.option(
     "--base-path",
     type=click.Path(file_okay=False, path_type=Path),
@@ -95,8 +95,15 @@ def _summary(raw_files: list[str], metric_names: str | None) -> None:
 @click.option("--melt-sample-rollouts", is_flag=True, help="Also write the long sample-rollout table.")
 @click.option("--metric-name", help="Comma-separated metrics to melt [default: all in the tables].")
 @click.option("--timeout", type=float, help="Give up after this many seconds without a finished experiment.")
+@click.option(
+    "--status",
+    "show_status",
+    is_flag=True,
+    help="Only list each experiment as done, running, missing or corrupt (STUDY optional with --base-path).",
+)
+@click.option("--json", "as_json", is_flag=True, help="With --status: print JSON.")
 def study_command(
-    study: Path,
+    study: Path | None,
     base_path: Path | None,
     start_seed: int | None,
     workers: int | None,
@@ -105,23 +112,33 @@ def study_command(
     melt_sample_rollouts: bool,
     metric_name: str | None,
     timeout: float | None,
+    show_status: bool,
+    as_json: bool,
 ) -> None:
     """Run every configuration of STUDY (.py with CONFIGS or .toml with [[configs]]) not yet stored.
 
-    Interrupted studies resume: finished experiments are skipped, the rest redone.
+    Interrupted studies resume: finished experiments are skipped, the rest redone. Several
+    processes may run studies into one results folder at once.
     """
+    if as_json and not show_status:
+        raise ValueError("--json goes with --status (it formats the status listing)")
+    if show_status:
+        _print_status(study, base_path, start_seed, as_json)
+        return
+    if study is None:
+        raise ValueError("missing argument STUDY (a .py or .toml study file; only --status works without it)")
     if workers is not None and scheduler is not None:
         raise click.UsageError("use --workers (local cluster) or --scheduler (existing cluster), not both")
     from ..study.analysis import melt_concat_from_list
     from ..study.runner import plan_study, run_study
     from ..study.store import read_raw
 
-    configs = load_study(study)
-    if start_seed is not None:
-        configs = [{**config, "start_seed": start_seed} for config in configs]
-    base = base_path if base_path is not None else study.resolve().parent / "results"
+    configs = _configs(study, start_seed)
+    base = _results_folder(study, base_path)
     try:
-        plan_study(configs, base)  # every config checked before a cluster starts or anything trains
+        plan_study(
+            configs, base, click.echo
+        )  # every config checked before a cluster starts or anything trains
     except ValueError as error:  # one error line per bad configuration, each naming the file
         lines = [line.strip() for line in str(error).splitlines() if line.strip()]
         raise PlanError("\n".join(f"{study}: {line}" for line in lines)) from None
@@ -138,6 +155,44 @@ def study_command(
         raise ValueError(f"cannot melt metric {metric_name!r}: {error.args[0]}") from error
     click.echo(f"wrote melted tables and {len(raw_files)} experiments under {base}")
     _summary(raw_files, ",".join(metrics))
+
+
+def _configs(study: Path, start_seed: int | None) -> list[dict[str, Any]]:
+    configs = load_study(study)
+    return configs if start_seed is None else [{**config, "start_seed": start_seed} for config in configs]
+
+
+def _results_folder(study: Path | None, base_path: Path | None) -> Path:
+    """``--base-path``, else ``results/`` next to the study file."""
+    if base_path is not None:
+        return base_path
+    if study is None:
+        raise click.UsageError("give a STUDY file or --base-path")
+    return study.resolve().parent / "results"
+
+
+def _print_status(study: Path | None, base_path: Path | None, start_seed: int | None, as_json: bool) -> None:
+    """``--status``: every experiment of the study (or of the folder) as done/running/missing/corrupt."""
+    import json
+
+    from ..study.runner import study_status
+
+    if study is None and base_path is None:
+        raise ValueError("--status needs a STUDY file or --base-path (the results folder to list)")
+    configs = None if study is None else _configs(study, start_seed)
+    base = _results_folder(study, base_path)
+    states = study_status(configs, base)
+    counts = {
+        state: sum(s.state == state for s in states) for state in ("done", "running", "missing", "corrupt")
+    }
+    if as_json:
+        payload = {"base_path": str(base), "counts": counts, "experiments": [s.to_dict() for s in states]}
+        click.echo(json.dumps(payload, indent=1))
+        return
+    for s in states:
+        detail = f"{s.owner}, claim {s.claim_age:.0f} s old" if s.state == "running" else s.reason
+        click.echo(f"{s.state:<8} {s.name}" + (f"  ({detail})" if detail else ""))
+    click.echo(f"{len(states)} experiments under {base}: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
 
 
 @main.command("plot")

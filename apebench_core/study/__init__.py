@@ -9,6 +9,7 @@ from .runner import (
     run_study,
     run_study_convenience,
     study_hash,
+    study_status,
     train_experiment,
     xla_thread_env,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "run_study",
     "run_study_convenience",
     "study_hash",
+    "study_status",
     "train_experiment",
     "xla_thread_env",
 ]

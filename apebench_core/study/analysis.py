@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import math
 import os
+import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -25,9 +26,20 @@ PathLike = str | os.PathLike
 
 # -- reading and melting ---------------------------------------------------------
 def read_study(base_path: PathLike) -> list[pd.DataFrame]:
-    """The wide tables of every complete experiment listed in a study's manifest (others are skipped)."""
+    """The wide tables of every complete experiment of a results folder. Damaged files are named in
+    a warning and never read; experiments not finished yet are skipped."""
     store = ResultStore(base_path)
-    return [read_raw(store.sidecar_path(name)) for name in store.manifest() if store.status(name).done]
+    names, problems = store.scan_index()
+    tables = []
+    for name in names:
+        status = store.status(name)
+        if status.done:
+            tables.append(read_raw(store.sidecar_path(name)))
+        elif status.corrupt:
+            problems[name] = status.reason
+    for name, problem in problems.items():
+        warnings.warn(f"{name}: {problem} (rerunning the study repairs it)", stacklevel=2)
+    return tables
 
 
 def _concat(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:

@@ -25,7 +25,7 @@ from ..experiment import defaults
 from ..experiment.plan import EXPERIMENT_KEYS, Experiment, plan
 from ..plugin.errors import ApebenchError, PlanError, StudyError
 from ..plugin.registry import get_registry
-from .store import ResultStore, config_hash, experiment_name
+from .store import Claim, ExperimentState, ResultStore, config_hash, experiment_name
 
 #: Keys every study configuration must give (the seed CLI's format); any other key is a scenario field.
 REQUIRED_KEYS = EXPERIMENT_KEYS
@@ -83,25 +83,42 @@ def run_stored_experiment(
 ) -> dict[str, Any]:
     """Worker entry point: train ``config`` unless already stored, write its files, return a summary.
 
-    Only plain data crosses the process boundary (an Equinox model with a JAX
-    activation does not pickle); ``plugins`` are in-process plugins of the driver.
+    Trains only under a claim (see :meth:`ResultStore.claim`): if another live process
+    holds it, returns at once with ``busy`` naming that process, and the driver asks
+    again later. Only plain data crosses the process boundary (an Equinox model with a
+    JAX activation does not pickle); ``plugins`` are in-process plugins of the driver.
     ``attempt`` only makes a retry a new task (Dask names ``pure`` tasks by their arguments).
     """
     _ensure_plugins(plugins)
     store = ResultStore(base_path)
     name = experiment_name(config)
+    summary: dict[str, Any] = {"name": name, "skipped": True, "seconds": 0.0, "pid": os.getpid()}
     if not overwrite and store.status(name).done:  # e.g. a retry after the first attempt finished
-        return {"name": name, "skipped": True, "seconds": 0.0, "pid": os.getpid()}
-    start = time.perf_counter()
-    table, networks = train_experiment(config)
-    store.write_experiment(name, config, table, networks)
+        return summary
+    claim = store.claim(name)
+    if not isinstance(claim, Claim):
+        return {**summary, "busy": _holder(claim)}
+    with claim:
+        if claim.taken_from is not None:
+            summary["took_over"] = str(claim.taken_from.owner)
+        if not overwrite and store.status(name).done:  # finished by the claim's previous holder
+            return summary
+        start = time.perf_counter()
+        table, networks = train_experiment(config)
+        if not claim.held():  # judged stale meanwhile (a stalled heartbeat): the new holder writes
+            return {**summary, "busy": _holder(store.lease(name))}
+        store.write_experiment(name, config, table, networks)
     return {
-        "name": name,
+        **summary,
         "skipped": False,
         "seconds": time.perf_counter() - start,
-        "pid": os.getpid(),
         "diverged_seeds": [int(s) for s in table.loc[table["diverged"], "seed"]],
     }
+
+
+def _holder(lease: Any) -> str:
+    """``host:pid (claim N s old)`` of a lease, for the driver's report."""
+    return "another process" if lease is None else f"{lease.owner} (claim {lease.age():.0f} s old)"
 
 
 # -- the study -------------------------------------------------------------------
@@ -139,6 +156,19 @@ def _in_process_plugins() -> dict[str, object]:
     }
 
 
+class _InlineExecutor(Executor):
+    """Runs each task in this process when it is submitted: the sequential study uses the same
+    loop (waiting on other processes' claims included) as the parallel one."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as error:  # noqa: BLE001 - delivered through the future, like any executor
+            future.set_exception(error)
+        return future
+
+
 def _run_on_executor(
     pending: dict[str, dict[str, Any]],
     base_path: Path,
@@ -149,45 +179,74 @@ def _run_on_executor(
     timeout: float | None,
     report: Callable[[str], None],
 ) -> dict[str, BaseException]:
-    """Submit every experiment, wait with timeouts, resubmit experiments whose worker was lost."""
+    """Submit every experiment, wait with timeouts, resubmit experiments whose worker was lost,
+    and ask again for experiments another process holds until they are done or its claim is stale."""
     _check_executor(executor)
     plugins = _in_process_plugins()
     failures: dict[str, BaseException] = {}
     attempts = dict.fromkeys(pending, 0)
+    submissions = dict.fromkeys(pending, 0)
+    overwrites = dict.fromkeys(pending, overwrite)
+    in_flight = 1 if isinstance(executor, _InlineExecutor) else len(pending)
+    queue = list(pending)
+    waiting: dict[str, float] = {}  # held by another process: name -> when to ask again
+    told_busy: set[str] = set()
+    futures: dict[Future, str] = {}
 
-    def submit(name: str) -> Future:
-        return executor.submit(
-            run_stored_experiment, pending[name], str(base_path), overwrite, plugins, attempts[name]
-        )
+    def submit_due() -> None:
+        now = time.monotonic()
+        for name in [n for n, due in waiting.items() if due <= now]:
+            del waiting[name]
+            queue.append(name)
+        while queue and len(futures) < in_flight:
+            name = queue.pop(0)
+            submissions[name] += 1
+            args = (pending[name], str(base_path), overwrites[name], plugins, submissions[name])
+            futures[executor.submit(run_stored_experiment, *args)] = name
 
-    futures = {submit(name): name for name in pending}
     last_progress = time.monotonic()
     try:
-        while futures:
-            done, _ = wait(futures, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
+        while futures or queue or waiting:
+            submit_due()
+            if futures:
+                done, _ = wait(futures, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
+            else:
+                time.sleep(POLL_SECONDS)
+                done = set()
             if not done:
                 if timeout is not None and time.monotonic() - last_progress > timeout:
                     raise TimeoutError(
                         f"no experiment finished for {timeout:.0f} s; still running: "
-                        + ", ".join(sorted(futures.values()))
+                        + ", ".join(sorted([*futures.values(), *waiting, *queue]))
                     )
                 continue
-            last_progress = time.monotonic()
             for future in done:
                 name = futures.pop(future)
                 error = future.exception(timeout=0)
                 if error is None:
                     summary = future.result(timeout=0)
+                    if "busy" in summary:
+                        if name not in told_busy:
+                            told_busy.add(name)
+                            report(f"{name}: running in {summary['busy']}; waiting for it")
+                        overwrites[name] = False  # the other process's result is a fresh one
+                        waiting[name] = time.monotonic() + POLL_SECONDS
+                        continue
+                    last_progress = time.monotonic()
+                    if "took_over" in summary:
+                        report(f"{name}: took over the stale claim of {summary['took_over']}")
                     verb = (
                         "found complete" if summary["skipped"] else f"trained in {summary['seconds']:.1f} s"
                     )
                     report(f"{name}: {verb}")
-                elif _worker_lost(error) and attempts[name] < retries:
+                    continue
+                last_progress = time.monotonic()
+                if _worker_lost(error) and attempts[name] < retries:
                     attempts[name] += 1
                     report(
                         f"{name}: worker lost ({type(error).__name__}), retrying ({attempts[name]}/{retries})"
                     )
-                    futures[submit(name)] = name
+                    queue.append(name)
                 else:
                     report(f"{name}: failed: {type(error).__name__}: {error}")
                     failures[name] = error
@@ -220,14 +279,21 @@ def plan_configs(configs: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
 
 
 def plan_study(
-    configs: Sequence[Mapping[str, Any]], base_path: str | os.PathLike
+    configs: Sequence[Mapping[str, Any]],
+    base_path: str | os.PathLike,
+    report: Callable[[str], None] | None = None,
 ) -> tuple[ResultStore, dict[str, dict[str, Any]]]:
-    """Validate every configuration and the results folder before anything trains; returns
-    the store and ``{name: canonical config}`` (recorded in the manifest)."""
+    """Validate every configuration and the results folder before anything trains, clean dead
+    writers' temporary files and index the experiments; returns the store and
+    ``{name: canonical config}``."""
+    report = report or (lambda message: None)
     normalized = plan_configs(configs)
     store = ResultStore(base_path)
+    for path in store.prepare():
+        report(f"removed {path.relative_to(store.base_path)}: temporary file of a dead writer")
     by_name = {experiment_name(c): c for c in normalized}
-    store.write_manifest(by_name)
+    for name in store.write_manifest(by_name):
+        report(f"{name}: index entry was damaged; rewritten")
     return store, by_name
 
 
@@ -245,40 +311,32 @@ def run_study(
 
     Finished experiments are skipped (unless ``overwrite``); incomplete or corrupt
     ones are reported and redone. ``executor`` runs experiments in other processes;
-    an experiment whose worker died is resubmitted up to ``retries`` times.
-    ``timeout`` bounds the seconds to wait without any experiment finishing.
+    an experiment whose worker died is resubmitted up to ``retries`` times. Other
+    processes may run studies into the same folder at once: an experiment one of them
+    is training is waited for, never trained twice at a time, and taken over if its
+    process dies. ``timeout`` bounds the seconds to wait without any experiment finishing.
     Raises :class:`StudyError` after all others are stored if some experiments failed.
     """
     report = report or (lambda message: None)
-    store, by_name = plan_study(configs, base_path)
+    store, by_name = plan_study(configs, base_path, report)
     pending: dict[str, dict[str, Any]] = {}
     for name, config in by_name.items():
-        status = store.status(name)
-        if status.done and not overwrite:
+        state = store.state(name)
+        if state.state == "done" and not overwrite:
             report(f"{name}: skipping, already trained")
             continue
-        if status.corrupt:
-            report(f"{name}: {status.reason}; redoing it")
+        if state.state == "corrupt":
+            report(f"{name}: {state.reason}; redoing it")
         pending[name] = config
-    if executor is None:
-        failures: dict[str, BaseException] = {}
-        for name, config in pending.items():
-            try:
-                summary = run_stored_experiment(config, str(store.base_path), overwrite)
-                report(f"{name}: trained in {summary['seconds']:.1f} s")
-            except Exception as error:  # noqa: BLE001 - one failing config must not lose the others
-                report(f"{name}: failed: {type(error).__name__}: {error}")
-                failures[name] = error
-    else:
-        failures = _run_on_executor(
-            pending,
-            store.base_path,
-            overwrite=overwrite,
-            executor=executor,
-            retries=retries,
-            timeout=timeout,
-            report=report,
-        )
+    failures = _run_on_executor(
+        pending,
+        store.base_path,
+        overwrite=overwrite,
+        executor=executor if executor is not None else _InlineExecutor(),
+        retries=retries,
+        timeout=timeout,
+        report=report,
+    )
     if failures:
         first = next(iter(failures.values()))
         raise StudyError(
@@ -287,6 +345,30 @@ def run_study(
         ) from first
     unique = list(by_name)
     return [str(store.table_path(n)) for n in unique], [str(store.weights_path(n)) for n in unique]
+
+
+def study_status(
+    configs: Sequence[Mapping[str, Any]] | None, base_path: str | os.PathLike
+) -> list[ExperimentState]:
+    """The state of every experiment of ``configs`` (all the folder knows if None) without running any."""
+    store = ResultStore(base_path)
+    try:
+        known, problems = store.scan_index()
+    except FileNotFoundError:
+        if configs is None:
+            raise
+        known, problems = {}, {}  # nothing run yet: every experiment is missing
+    if configs is None:  # what the folder knows, and what is being trained there right now
+        names = dict.fromkeys([*known, *(path.stem for path in store.lease_files())])
+    else:
+        names = dict.fromkeys(experiment_name(c) for c in plan_configs(configs))
+    states = [store.state(name) for name in names]
+    return [
+        attrs.evolve(s, reason=f"index: {problems[s.name]}")
+        if s.state == "done" and s.name in problems
+        else s
+        for s in states
+    ]
 
 
 def default_base_path(configs: Sequence[Mapping[str, Any]]) -> Path:

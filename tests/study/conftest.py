@@ -107,6 +107,7 @@ def cli_popen():
             start_new_session=True,
         )
 
+    popen.command, popen.env = cli_command, cli_env  # for tests that need their own pipes
     return popen
 
 

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from apebench_core.analysis import read_melted
-from apebench_core.store import ResultStore, read_raw
+from apebench_core.store import ResultStore, experiment_name, read_raw
 from apebench_core.study import run_study
 
 
@@ -147,3 +147,97 @@ def test_four_by_two_study_on_two_workers_killed_and_resumed(
     assert checksums(base) == checksums(reference)
     for key, frame in read_melted(reference).items():
         assert frame.equals(read_melted(base)[key]), key
+
+
+def test_status_lists_done_running_missing_and_corrupt(toy, tmp_path, cli, write_study_file, monkeypatch):
+    import json
+    import subprocess
+    import sys
+
+    import apebench_store_stress as stress
+
+    from apebench_core.study.owner import Owner
+    from apebench_core.study.store import Lease
+
+    monkeypatch.setattr(stress, "TRAIN_SECONDS", 0.0)
+    stress.use_fake_training(monkeypatch)
+    configs = stress.configs(4)
+    write_study_file(tmp_path, configs)
+    base = tmp_path / "results"
+    run_study(configs[:2], base, report=None)
+    store = ResultStore(base)
+    names = {ResultStore(base).record(n)["config"]["net"]: n for n in store.manifest()}
+    corrupt = names[configs[1]["net"]]
+    store.weights_path(corrupt).write_bytes(b"")
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        start = open(f"/proc/{sleeper.pid}/stat").read().rsplit(")", 1)[1].split()[19]
+        owner = Owner(Owner.current().host, sleeper.pid, start, "elsewhere")
+        listed = cli("study", "study.py", "--status", "--json", cwd=tmp_path)
+        running = json.loads(listed.stdout)["experiments"][2]["name"]
+        lease = Lease(owner, time.time() - 42, time.time(), 120.0)
+        store.lease_path(running).write_bytes(lease.to_bytes())
+        result = cli("study", "study.py", "--status", "--json", cwd=tmp_path)
+        text = cli("study", "--status", "--base-path", "results", cwd=tmp_path)
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    states = [(e["state"], e["claim_age_seconds"] is not None) for e in payload["experiments"]]
+    assert states == [("done", False), ("corrupt", False), ("running", True), ("missing", False)]
+    assert payload["counts"] == {"done": 1, "running": 1, "missing": 1, "corrupt": 1}
+    assert payload["experiments"][2]["owner"]["pid"] == sleeper.pid
+    assert 40 <= payload["experiments"][2]["claim_age_seconds"] < 100
+    assert f"network_weights/{corrupt}.eqx" in payload["experiments"][1]["reason"]
+    # without the study file: every experiment the folder knows, and every claimed one
+    assert text.returncode == 0, text.stderr
+    lines = text.stdout.splitlines()
+    assert sorted(line.split()[0] for line in lines[:-1]) == ["corrupt", "done", "running"]
+    line = f"running  {running}  ({Owner.current().host}:{sleeper.pid}, claim "
+    assert any(x.startswith(line) and x.endswith(" s old)") for x in lines), lines
+    assert lines[-1].endswith("1 done, 1 running, 0 missing, 1 corrupt")
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (("--status",), "--status needs a STUDY file or --base-path"),
+        (("study.py", "--json"), "--json goes with"),
+    ],
+)
+def test_status_mistakes_are_one_line(tmp_path, cli, args, fragment):
+    (tmp_path / "study.py").write_text("CONFIGS = []\n")
+    assert_one_line_error(cli("study", *args, cwd=tmp_path), fragment)
+
+
+def test_two_studies_at_once_on_one_folder(
+    checksums, toy, toy_configs, write_study_file, cli_popen, tmp_path
+):
+    """The issue's report: two `apebench study` on one --base-path; one of them used to exit 1."""
+    import subprocess
+
+    from apebench_core.study.runner import normalize_config
+
+    configs = toy_configs(3, slower_later=False)
+    write_study_file(tmp_path, configs)
+    write_study_file(tmp_path, list(reversed(configs)), name="reversed.py")
+    processes = [
+        subprocess.Popen(
+            cli_popen.command("study", study, "--base-path", "shared"),
+            cwd=tmp_path,
+            env=cli_popen.env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for study in ("study.py", "reversed.py")
+    ]
+    outputs = [p.communicate(timeout=300) for p in processes]
+    assert [p.returncode for p in processes] == [0, 0], [err for _, err in outputs]
+    trained = [line for out, _ in outputs for line in out.splitlines() if "trained in" in line]
+    assert len(trained) == len({line.split(":")[0] for line in trained}) == 3  # each trained exactly once
+    run_study(configs, tmp_path / "single", report=None)
+    assert checksums(tmp_path / "shared") == checksums(tmp_path / "single")
+    names = {experiment_name(normalize_config(c)) for c in configs}
+    assert set(ResultStore(tmp_path / "shared").manifest()) == names

@@ -2,9 +2,11 @@
 
 import json
 import multiprocessing
+import subprocess
 import sys
 from concurrent.futures import ProcessPoolExecutor
 
+import attrs
 import numpy as np
 import pandas as pd
 import pytest
@@ -13,6 +15,12 @@ from apebench_toy import ToyAdvection
 from apebench_core import UnknownComponentError
 from apebench_core.store import ResultStore, read_raw, table_format
 from apebench_core.study import StudyError, default_base_path, run_study, run_study_convenience
+from apebench_core.study.owner import Owner
+from apebench_core.study.runner import normalize_config
+
+
+def configs_normalized(configs):
+    return [normalize_config(c) for c in configs]
 
 
 @pytest.fixture(scope="module")
@@ -29,8 +37,13 @@ def test_layout_and_tables(study):
     base, configs, raw_files, weights, lines = study
     assert len(raw_files) == len(weights) == 2
     assert all("trained in" in line for line in lines)
-    manifest = json.loads((base / "study.json").read_text())["experiments"]
-    assert sorted(manifest) == sorted(p.split("/")[-1].split(".")[0] for p in raw_files)
+    names = sorted(p.split("/")[-1].split(".")[0] for p in raw_files)
+    assert sorted(p.stem for p in (base / "index").glob("*.json")) == names  # one index entry each
+    assert list(ResultStore(base).manifest()) == names
+    assert json.loads((base / "index" / f"{names[0]}.json").read_text())["config"] in configs_normalized(
+        configs
+    )
+    assert not list((base / "claims").iterdir())  # released once written
     table = read_raw(raw_files[0])
     assert list(table.columns[:6]) == ["scenario", "task", "train", "net", "seed", "scenario_kwargs"]
     assert list(table["seed"]) == [0, 1]
@@ -76,11 +89,17 @@ def test_corrupt_and_partial_experiments_are_reported_and_redone(checksums, toy,
     table = store.table_path(names[0])
     table.write_bytes(table.read_bytes()[:-10])  # truncated table
     store.sidecar_path(names[1]).unlink()  # killed before the completion record was written
-    (tmp_path / "raw" / f".{names[1]}.csv.1234abcd.tmp").write_text("half")  # a dead writer's leftover
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    dead_owner = attrs.evolve(Owner.current(), pid=int(dead.stdout), token="deadbeef")
+    leftover = tmp_path / "raw" / f".{names[1]}.csv.{dead_owner.tag}~0a0b0c.tmp"
+    leftover.write_text("half")  # a dead writer's leftover
     lines: list[str] = []
     run_study(configs, tmp_path, report=lines.append)
     assert any(names[0] in line and "corrupt" in line for line in lines)
     assert any(names[1] in line and "incomplete" in line for line in lines)
+    assert any(leftover.name in line and "dead writer" in line for line in lines)
     assert sum("trained in" in line for line in lines) == 2
     assert checksums(tmp_path) == reference  # redone experiments give identical files
     assert not list(tmp_path.rglob("*.tmp"))  # leftovers of a redone experiment are removed
@@ -149,7 +168,6 @@ def test_convenience_returns_melted_tables_and_parsed_kwargs(toy, tmp_path, toy_
             f"metrics.{fmt}",
             "sample_rollout.arrays.npz",
             f"sample_rollout.{fmt}",
-            "study.json",
             f"train_loss.{fmt}",
         ]
     )
