@@ -296,37 +296,65 @@ def plan(
         )
     overrides_given = bool(overrides)
     if not isinstance(scenario, (str, type)):  # an instance: its differing fields are overrides
-        given = {name: getattr(scenario, name) for name in fields}
-        given.update(overrides)
-        overrides = given
+        overrides = {**{name: getattr(scenario, name) for name in fields}, **overrides}
+    canonical = _canonical_overrides(fields, overrides)
+    if _is_scenario_class(type(scenario)) and not overrides_given:
+        scene = scenario  # the instance itself: its cached data stay with it
+    else:
+        scene = _build_scene(reference, factory, cls, canonical)
+    _check_scene(reference, scene, canonical)
+    configs = _parse_configs(scene, fields, task=task, net=net, train=train)
+    _check_rules(scene, configs)
+    return Experiment(
+        scenario=reference,
+        task=configs["task"].format(),
+        net=configs["net"].format(),
+        train=configs["train"].format(),
+        start_seed=start_seed,
+        num_seeds=num_seeds,
+        overrides=canonical,
+        scene=scene,
+        configs=configs,
+    )
 
+
+def _canonical_overrides(fields: Mapping[str, ScenarioField], overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """Checked, coerced overrides, sorted by name, without those equal to the class defaults."""
     checked: dict[str, Any] = {}
     for name, value in overrides.items():
         if name not in fields:
             raise unknown_field_error(name, {**fields, **_SEED_FIELDS}, "scenario")
         checked[name], _ = _check_override(fields[name], value)
-    canonical_defaults = {
-        name: _check_override(field, field.default)[0] for name, field in fields.items() if name in checked
+    return {
+        name: checked[name]
+        for name in sorted(checked)
+        if checked[name] != _check_override(fields[name], fields[name].default)[0]
     }
-    canonical = {name: checked[name] for name in sorted(checked) if checked[name] != canonical_defaults[name]}
-    if _is_scenario_class(type(scenario)) and not overrides_given:
-        scene = scenario  # the instance itself: its cached data stay with it
-    else:
-        scene = _build_scene(reference, factory, cls, canonical)
-    expected_channels = scene.expected_num_channels()
-    if (
-        "num_channels" in canonical
-        and expected_channels is not None
-        and canonical["num_channels"] != expected_channels
-    ):
-        raise PlanError(
-            f"scenario field 'num_channels': got {canonical['num_channels']}, but {reference} fixes it "
-            f"to {expected_channels} in {scene.num_spatial_dims}D"
-        )
-    if expected_channels is not None:
-        canonical.pop("num_channels", None)  # implied by the scenario and its dimensions
-    _check_dims(reference, scene)
 
+
+def _check_scene(reference: str, scene: Any, canonical: dict[str, Any]) -> None:
+    """Rules between fields that the declarations alone cannot state; drops implied overrides."""
+    expected_channels = scene.expected_num_channels()
+    if expected_channels is not None:
+        given = canonical.pop("num_channels", expected_channels)  # implied by scenario and dimensions
+        if given != expected_channels:
+            raise PlanError(
+                f"scenario field 'num_channels': got {given}, but {reference} fixes it "
+                f"to {expected_channels} in {scene.num_spatial_dims}D"
+            )
+    _check_dims(reference, scene)
+    if scene.num_trjs_returned > scene.num_test_samples:
+        raise PlanError(
+            f"scenario field 'num_trjs_returned': got {scene.num_trjs_returned}, expected at most "
+            f"num_test_samples ({scene.num_test_samples})"
+        )
+    _check_data_size(scene)
+
+
+def _parse_configs(
+    scene: Any, fields: Mapping[str, ScenarioField], *, task: Any, net: Any, train: Any
+) -> dict[str, Any]:
+    """Every config string of the experiment, parsed once."""
     configs: dict[str, Any] = {
         "task": _parse("task", "task", task),
         "net": _parse("architecture", "net", net),
@@ -339,13 +367,11 @@ def plan(
     configs["callbacks"] = _check_override(fields["callbacks"], scene.callbacks)[1]
     if not configs["metrics"]:
         raise PlanError("scenario field 'report_metrics': got '', expected at least one metric")
-    if scene.num_trjs_returned > scene.num_test_samples:
-        raise PlanError(
-            f"scenario field 'num_trjs_returned': got {scene.num_trjs_returned}, expected at most "
-            f"num_test_samples ({scene.num_test_samples})"
-        )
-    _check_data_size(scene)
+    return configs
 
+
+def _check_rules(scene: Any, configs: Mapping[str, Any]) -> None:
+    """Every component's ``validate`` rule, with the experiment's sizes as facts."""
     facts = {name: getattr(scene, name) for name in FACTS if hasattr(scene, name)}
     facts["num_steps"] = num_training_steps(configs["optimizer"])
     for label, key in (("task", "task"), ("net", "net"), ("train", "train")):
@@ -357,18 +383,6 @@ def plan(
         _validate("scenario field 'report_metrics'", parsed, facts)
     for parsed in configs["callbacks"]:
         _validate("scenario field 'callbacks'", parsed, facts)
-
-    return Experiment(
-        scenario=reference,
-        task=configs["task"].format(),
-        net=configs["net"].format(),
-        train=configs["train"].format(),
-        start_seed=start_seed,
-        num_seeds=num_seeds,
-        overrides=canonical,
-        scene=scene,
-        configs=configs,
-    )
 
 
 def _build_scene(reference: str, factory: Any, cls: type, overrides: Mapping[str, Any]) -> Any:
