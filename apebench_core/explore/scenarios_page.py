@@ -1,0 +1,170 @@
+"""Scenarios page: pick a scenario, set its declared fields, look at the data a network trains on."""
+
+from __future__ import annotations
+
+import json
+import time as clock
+from typing import Any
+
+import numpy as np
+import streamlit as st
+
+from ..plugin.errors import ApebenchError
+from . import figures, model
+
+
+@st.cache_resource(max_entries=24, show_spinner=False)
+def _scene(key: str, overrides_json: str) -> Any:
+    """One planned scenario instance per (key, overrides): its data caches live on it."""
+    return model.plan_scenario(key, json.loads(overrides_json))
+
+
+def _show(fig: Any) -> None:
+    st.pyplot(fig, clear_figure=True)
+    figures.close(fig)
+
+
+def _field_widgets(key: str, spec: Any, fields: dict[str, Any]) -> dict[str, Any]:
+    """One widget per declared field, default shown; returns the widget values by field name."""
+    values: dict[str, Any] = {}
+    dims = tuple(spec.metadata.get("dims") or (1, 2, 3))
+    default_dims = fields["num_spatial_dims"].default if "num_spatial_dims" in fields else dims[0]
+    if "num_spatial_dims" in fields:
+        initial = default_dims if default_dims in dims else dims[0]
+        values["num_spatial_dims"] = st.sidebar.selectbox(
+            "dimension", dims, index=dims.index(initial), key=f"{key}:num_spatial_dims"
+        )
+    with st.sidebar.expander("scenario fields (defaults shown)", expanded=False):
+        for name, field in fields.items():
+            if name == "num_spatial_dims":
+                continue
+            label = f"{name} ({field.type_label})"
+            if field.type is bool and isinstance(field.default, bool):
+                values[name] = st.checkbox(
+                    label, value=field.default, help=field.help or None, key=f"{key}:{name}"
+                )
+            else:
+                values[name] = st.text_input(
+                    label, value=model.field_text(field.default), help=field.help or None, key=f"{key}:{name}"
+                )
+    return values
+
+
+def _pick_scenario() -> tuple[str, Any] | None:
+    families = model.scenario_families()
+    if not families:
+        st.warning("No scenario is registered: `apebench plugins` shows why.")
+        return None
+    names = list(families)
+    wanted = st.query_params.get("scenario")
+    initial_family = next(
+        (f for f, specs in families.items() if any(s.name == wanted for s in specs)), names[0]
+    )
+    family = st.sidebar.selectbox("family", names, index=names.index(initial_family), key="family")
+    specs = families[family]
+    labels = [s.name for s in specs]
+    initial = labels.index(wanted) if wanted in labels else 0
+    chosen = st.sidebar.selectbox("scenario", labels, index=initial, key=f"scenario:{family}")
+    spec = specs[labels.index(chosen)]
+    return model.scenario_reference(spec), spec
+
+
+def render() -> None:
+    picked = _pick_scenario()
+    if picked is None:
+        return
+    key, spec = picked
+    st.header(f"Scenario `{key}`")
+    st.caption(f"{spec.summary or 'no description'} · plugin `{spec.plugin}`")
+    dims = spec.metadata.get("dims")
+    if dims:
+        st.caption("defined in " + ", ".join(f"{d}D" for d in dims))
+
+    try:
+        fields = model.fields_of(key)
+        widget_values = _field_widgets(key, spec, fields)
+        overrides = model.overrides_from_text(fields, widget_values)
+        split = st.sidebar.radio("data", model.SPLITS, horizontal=True, key="split")
+        stepper = st.sidebar.radio("stepper", model.STEPPERS, horizontal=True, key="stepper")
+        scene = _scene(key, json.dumps(overrides, sort_keys=True))
+        cached = f"explore_{split}_{stepper}_numpy" in scene._cache
+        if cached:
+            data = model.trajectories(scene, split, stepper)
+        else:
+            with st.status(f"Generating {split} data ({stepper} stepper) ...", expanded=False) as status:
+                started = clock.perf_counter()
+                data = model.trajectories(scene, split, stepper)
+                status.update(
+                    label=f"{split} data generated in {clock.perf_counter() - started:.1f} s",
+                    state="complete",
+                )
+    except (ApebenchError, ValueError, TypeError, NotImplementedError) as error:
+        st.error(f"{type(error).__name__}: {error}")
+        return
+
+    _view(scene, data, split, stepper)
+
+
+def _view(scene: Any, data: np.ndarray, split: str, stepper: str) -> None:
+    num_samples, num_times, num_channels = data.shape[:3]
+    space = data.shape[3:]
+    controls = st.columns(3)
+    with controls[0]:
+        index = int(
+            st.number_input(f"trajectory (0-{num_samples - 1})", 0, num_samples - 1, 0, key="trajectory")
+        )
+    with controls[1]:
+        channel = int(st.selectbox("channel", range(num_channels), key="channel"))
+    with controls[2]:
+        time = (
+            st.slider("time step", 0, num_times - 1, num_times - 1 if len(space) == 1 else 0, key="time")
+            if num_times > 1
+            else 0
+        )
+    trajectory = data[index, :, channel]
+    st.caption(
+        f"{split} data, {stepper} stepper: {num_samples} trajectories x {num_times} states x {num_channels} "
+        f"channels x {' x '.join(map(str, space))} points ({scene.get_scenario_name()})"
+    )
+    if not np.isfinite(trajectory).all():
+        st.warning("this trajectory contains NaN or Inf values")
+    views, spectrum_tab, numbers_tab = st.tabs([f"{len(space)}D views", "spectrum", "numbers"])
+    with views:
+        if len(space) == 1:
+            _show(figures.spacetime_1d(trajectory, "space-time"))
+            _show(figures.line_1d(trajectory, time))
+        elif len(space) == 2:
+            _frames_2d(trajectory, time)
+        else:
+            limits = figures._limits(trajectory[time])
+            st.subheader("mid-plane slices")
+            _show(figures.slices_3d(trajectory[time], limits))
+            st.subheader("maximum-intensity projection")
+            _show(figures.projection_3d(trajectory[time]))
+    with spectrum_tab:
+        left, right = st.columns(2)
+        with left:
+            _show(figures.spectrum(trajectory[time], time))
+        with right:
+            _show(figures.spectrum_evolution(trajectory))
+    with numbers_tab:
+        text = model.pde_text(scene)
+        if text:
+            st.markdown(text)
+        numbers = model.scenario_numbers(scene)
+        st.table({"quantity": list(numbers), "value": [str(v) for v in numbers.values()]})
+
+
+def _frames_2d(trajectory: np.ndarray, time: int) -> None:
+    limits = figures._limits(trajectory)
+    placeholder = st.empty()
+    fig = figures.image_2d(trajectory[time], f"time step {time}", limits)
+    placeholder.pyplot(fig, clear_figure=True)
+    figures.close(fig)
+    if st.button("play", key="play"):
+        stride = max(1, len(trajectory) // 40)
+        for frame in range(0, len(trajectory), stride):
+            fig = figures.image_2d(trajectory[frame], f"time step {frame}", limits)
+            placeholder.pyplot(fig, clear_figure=True)
+            figures.close(fig)
+            clock.sleep(0.05)
