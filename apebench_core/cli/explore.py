@@ -26,6 +26,7 @@ def streamlit_command(port: int, host: str) -> list[str]:
         "--server.headless", "true",
         "--server.fileWatcherType", "none",
         "--browser.gatherUsageStats", "false",
+        "--client.toolbarMode", "viewer",
     ]  # fmt: skip
 
 
@@ -45,8 +46,13 @@ def explore_command(results_dir: Path | None, port: int, host: str) -> None:
     if results_dir is not None:
         env[RESULTS_ENV] = str(results_dir.expanduser().resolve())
     click.echo(f"apebench explore: http://{host}:{port} (Ctrl-C stops)", err=True)
+    command = streamlit_command(port, host)
+    if os.name == "posix":  # become the server: signals reach Streamlit itself, no orphan is left
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execve(sys.executable, command, env)
     try:
-        code = subprocess.call(streamlit_command(port, host), env=env)
+        code = subprocess.call(command, env=env)
     except KeyboardInterrupt:
         code = 0
     sys.exit(code)

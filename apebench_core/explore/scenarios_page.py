@@ -69,12 +69,30 @@ def _pick_scenario() -> tuple[str, Any] | None:
     return model.scenario_reference(spec), spec
 
 
+def _catalogue() -> None:
+    families = model.scenario_families()
+    rows = [
+        {
+            "family": family,
+            "scenario": spec.name,
+            "description": spec.summary,
+            "dimensions": ", ".join(f"{d}D" for d in spec.metadata.get("dims") or ()),
+            "plugin": spec.plugin,
+        }
+        for family, specs in families.items()
+        for spec in specs
+    ]
+    with st.expander(f"all {len(rows)} scenarios, by family"):
+        st.table(rows)
+
+
 def render() -> None:
     picked = _pick_scenario()
     if picked is None:
         return
     key, spec = picked
     st.header(f"Scenario `{key}`")
+    _catalogue()
     st.caption(f"{spec.summary or 'no description'} · plugin `{spec.plugin}`")
     dims = spec.metadata.get("dims")
     if dims:
@@ -131,8 +149,11 @@ def _view(scene: Any, data: np.ndarray, split: str, stepper: str) -> None:
     views, spectrum_tab, numbers_tab = st.tabs([f"{len(space)}D views", "spectrum", "numbers"])
     with views:
         if len(space) == 1:
-            _show(figures.spacetime_1d(trajectory, "space-time"))
-            _show(figures.line_1d(trajectory, time))
+            left, right = st.columns(2)
+            with left:
+                _show(figures.spacetime_1d(trajectory, "space-time"))
+            with right:
+                _show(figures.line_1d(trajectory, time))
         elif len(space) == 2:
             _frames_2d(trajectory, time)
         else:
