@@ -13,7 +13,6 @@ import contextlib
 import itertools
 import json
 import os
-import re
 import shutil
 import signal
 import socket
@@ -215,8 +214,8 @@ PAGES = {
 
 
 def capture_pages(base_url: str, folder: str | os.PathLike, chromium: str) -> dict[str, dict]:
-    """Load every page, wait until rendered, dump its DOM and screenshot it into ``folder``:
-    ``explore-<page>.png`` and ``explore-<page>.html``; returns seconds to render and paths."""
+    """Load every page, wait until rendered and screenshot it into ``folder`` as
+    ``explore-<page>.png``; returns per page the seconds to render, the PNG and the dumped DOM."""
     out = {}
     with Browser(chromium) as browser:
         for page, (query, expected) in PAGES.items():
@@ -225,9 +224,7 @@ def capture_pages(base_url: str, folder: str | os.PathLike, chromium: str) -> di
             dom = browser.wait_rendered(expected)
             seconds = time.perf_counter() - started
             png = browser.screenshot(Path(folder) / f"explore-{page}.png")
-            html = Path(folder) / f"explore-{page}.html"
-            html.write_text(dom)
-            out[page] = {"seconds": seconds, "png": png, "html": html}
+            out[page] = {"seconds": seconds, "png": png, "dom": dom}
     return out
 
 
@@ -238,7 +235,3 @@ def png_is_blank(path: str | os.PathLike) -> bool:
     with Image.open(path) as image:
         extrema = image.convert("RGB").getextrema()
     return all(low == high for low, high in extrema)
-
-
-def mentions(dom: str, word: str) -> bool:
-    return re.search(re.escape(word), dom) is not None
