@@ -133,3 +133,13 @@ def close(fig: Any) -> None:
     import matplotlib.pyplot as plt
 
     plt.close(fig)
+
+
+def png(fig: Any, dpi: int = 100) -> bytes:
+    """The figure as PNG bytes (and closed)."""
+    import io
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    close(fig)
+    return buffer.getvalue()

@@ -19,9 +19,25 @@ def _scene(key: str, overrides_json: str) -> Any:
     return model.plan_scenario(key, json.loads(overrides_json))
 
 
-def _show(fig: Any) -> None:
-    st.pyplot(fig, clear_figure=True)
-    figures.close(fig)
+@st.cache_data(max_entries=512, show_spinner=False)
+def _png(view: str, key: str, overrides_json: str, split: str, stepper: str, selection: tuple) -> bytes:
+    """One figure as PNG bytes, cached: switching back to a scenario redraws nothing."""
+    index, channel, time = selection
+    trajectory = model.trajectories(_scene(key, overrides_json), split, stepper)[index, :, channel]
+    return figures.png(_FIGURES[view](trajectory, time))
+
+
+_FIGURES = {
+    "space-time": lambda trajectory, time: figures.spacetime_1d(trajectory, "space-time"),
+    "line": figures.line_1d,
+    "frame": lambda trajectory, time: figures.image_2d(
+        trajectory[time], f"time step {time}", figures._limits(trajectory)
+    ),
+    "slices": lambda trajectory, time: figures.slices_3d(trajectory[time], figures._limits(trajectory[time])),
+    "projection": lambda trajectory, time: figures.projection_3d(trajectory[time]),
+    "spectrum": lambda trajectory, time: figures.spectrum(trajectory[time], time),
+    "spectrum evolution": lambda trajectory, time: figures.spectrum_evolution(trajectory),
+}
 
 
 def _field_widgets(key: str, spec: Any, fields: dict[str, Any]) -> dict[str, Any]:
@@ -87,6 +103,7 @@ def _catalogue() -> None:
 
 
 def render() -> None:
+    started = clock.perf_counter()
     picked = _pick_scenario()
     if picked is None:
         return
@@ -101,29 +118,28 @@ def render() -> None:
     try:
         fields = model.fields_of(key)
         widget_values = _field_widgets(key, spec, fields)
-        overrides = model.overrides_from_text(fields, widget_values)
+        overrides = json.dumps(model.overrides_from_text(fields, widget_values), sort_keys=True)
         split = st.sidebar.radio("data", model.SPLITS, horizontal=True, key="split")
         stepper = st.sidebar.radio("stepper", model.STEPPERS, horizontal=True, key="stepper")
-        scene = _scene(key, json.dumps(overrides, sort_keys=True))
-        cached = f"explore_{split}_{stepper}_numpy" in scene._cache
-        if cached:
+        scene = _scene(key, overrides)
+        if f"explore_{split}_{stepper}_numpy" in scene._cache:
             data = model.trajectories(scene, split, stepper)
         else:
             with st.status(f"Generating {split} data ({stepper} stepper) ...", expanded=False) as status:
-                started = clock.perf_counter()
+                began = clock.perf_counter()
                 data = model.trajectories(scene, split, stepper)
                 status.update(
-                    label=f"{split} data generated in {clock.perf_counter() - started:.1f} s",
-                    state="complete",
+                    label=f"{split} data generated in {clock.perf_counter() - began:.1f} s", state="complete"
                 )
     except (ApebenchError, ValueError, TypeError, NotImplementedError) as error:
         st.error(f"{type(error).__name__}: {error}")
         return
 
-    _view(scene, data, split, stepper)
+    _view(scene, data, (key, overrides, split, stepper))
+    st.caption(f"{key}: drawn in {clock.perf_counter() - started:.2f} s")
 
 
-def _view(scene: Any, data: np.ndarray, split: str, stepper: str) -> None:
+def _view(scene: Any, data: np.ndarray, source: tuple[str, str, str, str]) -> None:
     num_samples, num_times, num_channels = data.shape[:3]
     space = data.shape[3:]
     controls = st.columns(3)
@@ -139,53 +155,48 @@ def _view(scene: Any, data: np.ndarray, split: str, stepper: str) -> None:
             if num_times > 1
             else 0
         )
-    trajectory = data[index, :, channel]
+
+    def show(view: str, at: int | None = None) -> None:
+        st.image(_png(view, *source, (index, channel, time if at is None else at)))
+
+    split, stepper = source[2:]
     st.caption(
         f"{split} data, {stepper} stepper: {num_samples} trajectories x {num_times} states x {num_channels} "
         f"channels x {' x '.join(map(str, space))} points ({scene.get_scenario_name()})"
     )
-    if not np.isfinite(trajectory).all():
+    if not np.isfinite(data[index, :, channel]).all():
         st.warning("this trajectory contains NaN or Inf values")
     views, spectrum_tab, numbers_tab = st.tabs([f"{len(space)}D views", "spectrum", "numbers"])
     with views:
         if len(space) == 1:
             left, right = st.columns(2)
             with left:
-                _show(figures.spacetime_1d(trajectory, "space-time"))
+                show("space-time", 0)
             with right:
-                _show(figures.line_1d(trajectory, time))
+                show("line")
         elif len(space) == 2:
-            _frames_2d(trajectory, time)
+            placeholder = st.empty()
+            with placeholder:
+                show("frame")
+            if st.button("play", key="play"):
+                for frame in range(0, num_times, max(1, num_times // 40)):
+                    with placeholder:
+                        show("frame", frame)
+                    clock.sleep(0.05)
         else:
-            limits = figures._limits(trajectory[time])
             st.subheader("mid-plane slices")
-            _show(figures.slices_3d(trajectory[time], limits))
+            show("slices")
             st.subheader("maximum-intensity projection")
-            _show(figures.projection_3d(trajectory[time]))
+            show("projection")
     with spectrum_tab:
         left, right = st.columns(2)
         with left:
-            _show(figures.spectrum(trajectory[time], time))
+            show("spectrum")
         with right:
-            _show(figures.spectrum_evolution(trajectory))
+            show("spectrum evolution", 0)
     with numbers_tab:
         text = model.pde_text(scene)
         if text:
             st.markdown(text)
         numbers = model.scenario_numbers(scene)
         st.table({"quantity": list(numbers), "value": [str(v) for v in numbers.values()]})
-
-
-def _frames_2d(trajectory: np.ndarray, time: int) -> None:
-    limits = figures._limits(trajectory)
-    placeholder = st.empty()
-    fig = figures.image_2d(trajectory[time], f"time step {time}", limits)
-    placeholder.pyplot(fig, clear_figure=True)
-    figures.close(fig)
-    if st.button("play", key="play"):
-        stride = max(1, len(trajectory) // 40)
-        for frame in range(0, len(trajectory), stride):
-            fig = figures.image_2d(trajectory[frame], f"time step {frame}", limits)
-            placeholder.pyplot(fig, clear_figure=True)
-            figures.close(fig)
-            clock.sleep(0.05)

@@ -58,7 +58,11 @@ def test_1d_scenario_every_split_stepper_and_time():
     app.slider(key="time").set_value(3).run()
     app.number_input(key="trajectory").set_value(2).run()
     assert_clean(app)
-    table = app.table[0].value
+    catalogue = app.table[0].value  # every registered scenario, by family, with its description
+    assert {"diff_adv", "norm_ks", "phy_gs"} <= set(catalogue["scenario"])
+    assert set(catalogue["family"]) >= {"difficulty", "normalized", "physical"}
+    assert "drawn in" in app.caption[-1].value
+    table = app.table[-1].value
     assert "N (points per axis)" in table["quantity"].tolist() and "32" in table["value"].tolist()
     assert "difficulties gamma" in table["quantity"].tolist()
 
@@ -112,6 +116,7 @@ def test_a_scenario_from_an_in_process_plugin():
         app = run_app(scenario="toy_adv")
         assert app.sidebar.selectbox(key="family").value == "toy"
         assert_clean(app)
+        assert "toy_adv" in set(app.table[0].value["scenario"])
         assert len(images(app)) == 4
         app.sidebar.radio(key="stepper").set_value("coarse").run()
         assert_clean(app)

@@ -57,7 +57,7 @@ def _wait_for(check: Callable[[], bool], timeout: float, what: str) -> None:
     while time.monotonic() < deadline:
         if check():
             return
-        time.sleep(0.2)
+        time.sleep(0.05)
     raise TimeoutError(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
@@ -104,7 +104,7 @@ class Browser:
     def __init__(self, chromium: str):
         from websockets.sync.client import connect
 
-        self._profile = tempfile.TemporaryDirectory(prefix="apebench-chromium-")
+        self._profile = tempfile.TemporaryDirectory(prefix="apebench-chromium-", ignore_cleanup_errors=True)
         port = free_port()
         self._process = subprocess.Popen(
             [
