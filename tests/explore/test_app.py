@@ -32,6 +32,16 @@ def assert_clean(app):
     assert not app.error, [e.value for e in app.error]
 
 
+def open_scenario(key, dims=None, **fields):
+    """The Scenarios page on ``key``, in ``dims`` dimensions, with field texts typed in."""
+    app = run_app(scenario=key)
+    if dims is not None:
+        app.sidebar.selectbox(key=f"{key}:num_spatial_dims").set_value(dims)
+    for name, text in fields.items():
+        app.text_input(key=f"{key}:{name}").set_value(text)
+    return app.run()
+
+
 def set_text(app, key, value):
     app.text_input(key=key).set_value(value).run()
 
@@ -41,12 +51,11 @@ def images(app):
 
 
 def test_1d_scenario_every_split_stepper_and_time():
-    app = run_app(scenario="diff_adv")
-    set_text(app, "diff_adv:num_points", "32")
-    set_text(app, "diff_adv:num_train_samples", "3")
-    set_text(app, "diff_adv:num_test_samples", "3")
-    set_text(app, "diff_adv:test_temporal_horizon", "12")
+    app = open_scenario(
+        "diff_adv", num_points="32", num_train_samples="3", num_test_samples="3", test_temporal_horizon="12"
+    )
     assert_clean(app)
+    assert "train data generated in" in app.get("status")[0].proto.label  # the progress box, finished
     assert len(images(app)) == 4  # space-time, line, spectrum, spectrum evolution
     assert app.number_input(key="trajectory").max == 2  # the real number of trajectories
     for split in ("train", "test"):
@@ -68,12 +77,9 @@ def test_1d_scenario_every_split_stepper_and_time():
 
 
 def test_2d_scenario_with_time_slider_and_play():
-    app = run_app(scenario="diff_adv")
-    app.sidebar.selectbox(key="diff_adv:num_spatial_dims").set_value(2)
-    app.text_input(key="diff_adv:num_points").set_value("16")
-    app.text_input(key="diff_adv:num_train_samples").set_value("2")
-    app.text_input(key="diff_adv:num_test_samples").set_value("2")
-    app.text_input(key="diff_adv:test_temporal_horizon").set_value("6").run()
+    app = open_scenario(
+        "diff_adv", 2, num_points="16", num_train_samples="2", num_test_samples="2", test_temporal_horizon="6"
+    )
     assert_clean(app)
     assert len(images(app)) == 3  # frame, spectrum, spectrum evolution
     app.slider(key="time").set_value(4).run()
@@ -82,13 +88,15 @@ def test_2d_scenario_with_time_slider_and_play():
 
 
 def test_3d_scenario_slices_projection_and_channels():
-    app = run_app(scenario="diff_burgers")
-    app.sidebar.selectbox(key="diff_burgers:num_spatial_dims").set_value(3)
-    app.text_input(key="diff_burgers:num_points").set_value("16")
-    app.text_input(key="diff_burgers:num_train_samples").set_value("2")
-    app.text_input(key="diff_burgers:train_temporal_horizon").set_value("3")
-    app.text_input(key="diff_burgers:num_test_samples").set_value("1")
-    app.text_input(key="diff_burgers:test_temporal_horizon").set_value("3").run()
+    app = open_scenario(
+        "diff_burgers",
+        3,
+        num_points="16",
+        num_train_samples="2",
+        train_temporal_horizon="3",
+        num_test_samples="1",
+        test_temporal_horizon="3",
+    )
     assert_clean(app)
     assert len(images(app)) == 4  # slices, projection, two spectra
     assert list(app.selectbox(key="channel").options) == ["0", "1", "2"]  # Burgers: channels = dims
@@ -108,6 +116,11 @@ def test_bad_field_values_are_messages_not_tracebacks():
     set_text(app, "diff_adv:vlim", "-1.0, 1.0")
     set_text(app, "diff_adv:optim_config", "adam;0;constant;1e-3")  # checked as plan() checks it
     assert not app.exception and "optim_config" in app.error[0].value
+
+
+def test_a_default_3d_scenario_too_large_for_memory_is_a_message():
+    app = run_app(scenario="phy_unbal_adv")  # defined in 3D only; 160**3 points by default
+    assert not app.exception and "GiB" in app.error[0].value and "num_points" in app.error[0].value
 
 
 def test_a_scenario_from_an_in_process_plugin():
