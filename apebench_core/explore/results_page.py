@@ -23,6 +23,15 @@ def _read(folder: str, stamp: float) -> model.Study:
     return model.read_results(folder)
 
 
+@st.cache_data(show_spinner="Regenerating the reference trajectory ...", max_entries=32)
+def _reference(scenario: str, scenario_kwargs: str, length: int) -> Any:
+    """The reference of a stored sample rollout (its scenario's first test trajectory)."""
+    import pandas as pd
+
+    row = pd.DataFrame({"scenario": [scenario], "scenario_kwargs": [scenario_kwargs]})
+    return model.reference_rollout(row, 0, length)
+
+
 def _stamp(folder: str) -> float:
     try:
         return os.stat(os.path.join(os.path.expanduser(folder), "study.json")).st_mtime
@@ -95,7 +104,9 @@ def _sample_rollouts(wide: Any) -> None:
     if prediction is None:
         st.info("no sample rollout stored for this experiment")
         return
-    reference = model.reference_rollout(wide, row, len(prediction))
+    reference = _reference(
+        str(wide["scenario"].iloc[row]), str(wide["scenario_kwargs"].iloc[row]), len(prediction)
+    )
     channel = int(st.selectbox("channel", range(prediction.shape[1]), key="rollout_channel"))
     prediction = prediction[:, channel]
     if reference is None or reference.shape[0] != prediction.shape[0]:

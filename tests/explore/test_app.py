@@ -145,6 +145,7 @@ def test_results_page_with_a_complete_and_a_corrupt_experiment(study_folder):
     assert len(problems) == 1 and "corrupt" in problems["problem"][0]
     assert len(app.multiselect(key="configs").value) == 2
     assert len(images(app)) == 3  # loss, metric rollout, sample rollout (prediction | reference | error)
+    assert not any("reference unavailable" in c.value for c in app.caption)  # regenerated from the config
     median = app.dataframe[1].value
     assert len(median) == 2 and "mean_nRMSE @ 5" in median.columns
     pvalues = app.dataframe[2].value
@@ -158,8 +159,12 @@ def test_results_page_with_a_complete_and_a_corrupt_experiment(study_folder):
     assert not app.exception and len(app.dataframe[1].value) == 1
 
 
-def test_results_page_with_an_unknown_folder(tmp_path):
+def test_results_page_with_an_unknown_folder(tmp_path, monkeypatch):
+    from apebench_core.explore import RESULTS_ENV
+
+    monkeypatch.setenv(RESULTS_ENV, str(tmp_path / "given"))  # as `apebench explore RESULTS_DIR` sets it
     app = run_app("Results")
+    assert not app.exception and "given" in app.error[0].value
     set_text(app, "results_folder", str(tmp_path / "nowhere"))
     assert not app.exception and "nowhere" in app.error[0].value
     set_text(app, "results_folder", str(tmp_path))  # a folder, but not a study
