@@ -3,6 +3,7 @@ rollouts, median table, p-values), with CSV downloads of what is shown."""
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Any
 
@@ -24,12 +25,9 @@ def _read(folder: str, stamp: float) -> model.Study:
 
 
 @st.cache_data(show_spinner="Regenerating the reference trajectory ...", max_entries=32)
-def _reference(scenario: str, scenario_kwargs: str, length: int) -> Any:
+def _reference(config_json: str, length: int) -> Any:
     """The reference of a stored sample rollout (its scenario's first test trajectory)."""
-    import pandas as pd
-
-    row = pd.DataFrame({"scenario": [scenario], "scenario_kwargs": [scenario_kwargs]})
-    return model.reference_rollout(row, 0, length)
+    return model.reference_rollout(json.loads(config_json), length)
 
 
 def _stamp(folder: str) -> float:
@@ -91,22 +89,21 @@ def render() -> None:
                 "metric rollouts as CSV", model.to_csv(rollout), f"{metric}.csv", key="csv_metric"
             )
     with rollout_tab:
-        _sample_rollouts(wide)
+        _sample_rollouts(wide, study.configs)
     with table_tab:
         if metrics:
             _tables(wide, metrics)
 
 
-def _sample_rollouts(wide: Any) -> None:
+def _sample_rollouts(wide: Any, configs: dict[str, dict[str, Any]]) -> None:
     labels = [f"{row.config} | seed {row.seed}" for row in wide.itertuples()]
     row = labels.index(st.selectbox("experiment and seed", labels, key="rollout_row"))
     prediction = model.sample_rollout(wide, row)
     if prediction is None:
         st.info("no sample rollout stored for this experiment")
         return
-    reference = _reference(
-        str(wide["scenario"].iloc[row]), str(wide["scenario_kwargs"].iloc[row]), len(prediction)
-    )
+    config = configs.get(str(wide["experiment"].iloc[row]), {})
+    reference = _reference(json.dumps(config, sort_keys=True), len(prediction))
     channel = int(st.selectbox("channel", range(prediction.shape[1]), key="rollout_channel"))
     prediction = prediction[:, channel]
     if reference is None or reference.shape[0] != prediction.shape[0]:

@@ -139,7 +139,7 @@ def test_results_page_with_a_complete_and_a_corrupt_experiment(study_folder):
     app = run_app("Results")
     assert not app.exception and app.info  # no folder yet: a hint
     set_text(app, "results_folder", str(study_folder))
-    assert not app.exception, [e.value for e in app.exception]
+    assert_clean(app)
     assert "1 experiment(s) incomplete or corrupt" in app.warning[0].value
     problems = app.dataframe[0].value
     assert len(problems) == 1 and "corrupt" in problems["problem"][0]
