@@ -39,3 +39,13 @@ def study_folder(tmp_path_factory):
     table = store.table_path(corrupt)
     table.write_bytes(table.read_bytes()[:-20] + b"garbage")
     return folder
+
+
+@pytest.fixture(scope="session")
+def study_folder_2d(tmp_path_factory):
+    """One 2D experiment (sample rollouts shown as frames with a time slider)."""
+    from apebench_core.study import run_study
+
+    folder = tmp_path_factory.mktemp("study2d")
+    run_study([TINY | {"net": "Conv;4;1;relu", "num_spatial_dims": 2, "num_points": 12}], folder, report=None)
+    return folder

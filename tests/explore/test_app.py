@@ -232,3 +232,13 @@ def test_listing_imports_neither_streamlit_nor_the_explorer():
     env = dict(os.environ, APEBENCH_DISABLE_PLUGIN_AUTOLOAD="1")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_results_page_shows_2d_sample_rollouts_as_frames(study_folder_2d):
+    app = run_app("Results")
+    set_text(app, "results_folder", str(study_folder_2d))
+    assert_clean(app)
+    assert len(images(app)) == 3
+    app.slider(key="rollout_time").set_value(8).run()
+    assert_clean(app)
+    assert not any("reference unavailable" in c.value for c in app.caption)
