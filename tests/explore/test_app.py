@@ -190,6 +190,11 @@ def test_components_page_lists_components_and_a_failed_plugin(monkeypatch):
         set_text(app, "component_query", "warmup")
         names = set(app.dataframe[0].value["name"])
         assert "warmup_cosine" in names and "Conv" not in names
+        app.multiselect(key="component_kinds").set_value(["optimizer"]).run()
+        assert app.dataframe[0].value.empty  # warmup_cosine is a schedule
+        app.text_input(key="component_query").set_value("")
+        app.multiselect(key="component_kinds").set_value(["optimizer", "schedule"]).run()
+        assert set(app.dataframe[0].value["kind"]) == {"optimizer", "schedule"}
 
 
 def test_component_rows_carry_usage_fields_and_plugin():
