@@ -54,14 +54,19 @@ def image_2d(state: np.ndarray, title: str = "", limits: tuple[float, float] | N
     return fig
 
 
-def panels(states: list[np.ndarray], titles: list[str], limits: list[tuple[float, float] | None]) -> Any:
+def panels(
+    states: list[np.ndarray],
+    titles: list[str],
+    limits: list[tuple[float, float] | None],
+    axis_labels: tuple[str, str] = ("", ""),
+) -> Any:
     """Images side by side (mid-plane slices, projections, prediction/reference/error)."""
     fig, axes = _figure(width=3.4 * len(states), height=3.2, ncols=len(states))
     for ax, state, title, lim in zip(axes, states, titles, limits, strict=True):
         low, high = lim or _limits(state)
         cmap = "magma" if low >= 0 else "RdBu_r"
         image = ax.imshow(state.T, origin="lower", cmap=cmap, vmin=low, vmax=high, aspect="auto")
-        ax.set_title(title)
+        ax.set(title=title, xlabel=axis_labels[0], ylabel=axis_labels[1])
         fig.colorbar(image, ax=ax, shrink=0.8)
     return fig
 

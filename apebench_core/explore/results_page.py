@@ -116,11 +116,12 @@ def _sample_rollouts(wide: Any, configs: dict[str, dict[str, Any]]) -> None:
     limits = [bound, bound, None][: len(states)]
     space = prediction.ndim - 1
     if space == 1:
-        _show(figures.panels([s.T for s in states], titles, limits))  # x across, time upwards
+        _show(figures.panels([s.T for s in states], titles, limits, ("x", "time step")))  # time upwards
     else:
         time = st.slider("time step", 0, len(prediction) - 1, 0, key="rollout_time")
         frames = [s[time] if space == 2 else s[time][..., s.shape[-1] // 2] for s in states]
-        _show(figures.panels(frames, [f"{t} at step {time}" for t in titles], limits))
+        axes = ("x", "y") if space == 2 else ("x", "y (z mid-plane)")
+        _show(figures.panels(frames, [f"{t} at step {time}" for t in titles], limits, axes))
 
 
 def _tables(wide: Any, metrics: list[str]) -> None:
