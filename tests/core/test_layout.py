@@ -11,7 +11,7 @@ import apebench_core
 
 ROOT = Path(apebench_core.__file__).parent
 #: Layers from the bottom up; a module may import its own layer and those below.
-LAYERS = ["plugin", "experiment", "scenarios", "study", "cli"]
+LAYERS = ["plugin", "experiment", "scenarios", "study", "explore", "cli"]
 
 
 def module_name(path: Path) -> str:
