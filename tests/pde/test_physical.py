@@ -15,8 +15,11 @@ PHY_KEYS = [k for k in SPECS if k.startswith("phy_")]
 
 
 def test_all_28_physical_keys_and_60_in_total():
+    """APEBench's 60 keys (16 difficulty, 16 normalized, 28 physical), plus `dataset` (files)."""
     assert len(PHY_KEYS) == 28
-    assert len(SPECS) == 60
+    families = [SPECS[k].metadata.get("family") for k in SPECS if k != "dataset"]
+    assert len(families) == 60 and set(families) == {"difficulty", "normalized", "physical"}
+    assert "dataset" in SPECS
     assert all(SPECS[k].metadata["family"] == "physical" for k in PHY_KEYS)
     assert apebench.scenarios.physical.KolmogorovFlow is apebench.scenarios.scenario_dict["phy_kolm_flow"]
 
