@@ -1,0 +1,214 @@
+"""Same data as APEBench 0.1.1? Every scenario key, every dimension, side by side.
+
+    python benchmarks/bench_fidelity.py [--keys diff_adv phy_gs] [--dims 1 2] [--points 32 16 8]
+                                        [--dump tests/pde/data/apebench_reference.npz]
+
+For every key of APEBench's ``scenario_dict`` and every dimension 1, 2, 3 the script builds
+the scenario in APEBench 0.1.1 (its own virtual environment, benchmarks/.venvs/apebench with
+``pip install apebench==0.1.1 jax==0.10.2``; the script re-runs itself there with
+``--reference``) and here, with the same overridden fields: small grids (``--points`` per
+dimension), 3 train and 2 test samples, horizons 4 and 3, seeds 5 and 11, and the key's own
+defaults otherwise (warm-up included). It prints the maximum relative difference
+max|ours - APEBench| / max|APEBench| of the train data, the test data and the coarse train
+and test data per key and dimension, and the count of cases that agree (all four below
+``--tolerance``). Keys where APEBench raises or produces NaN are listed with its error.
+
+The KdV-family keys (complex linear operator with a nonlinearity) are run twice: with our
+default exact ETDRK coefficients, and with ``etdrk_real_coefficients=True``, which
+reproduces APEBench's truncation of the coefficients to their real part.
+
+``--dump`` stores APEBench's arrays of the chosen keys as an npz test fixture (keep it small).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import subprocess
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+REFERENCE_PYTHON = HERE / ".venvs" / "apebench" / "bin" / "python"
+SPLITS = ("train", "test", "train_coarse", "test_coarse")
+#: Keys whose linear operator is complex (odd derivative orders) and which have a nonlinearity:
+#: APEBench's real-part ETDRK coefficients are first order there.
+REAL_COEFFICIENT_KEYS = ("diff_kdv", "norm_kdv", "phy_kdv")
+
+
+def overrides(dims: int, points: dict[int, int]) -> dict:
+    return dict(
+        num_spatial_dims=dims,
+        num_points=points[dims],
+        num_train_samples=3,
+        train_temporal_horizon=4,
+        num_test_samples=2,
+        test_temporal_horizon=3,
+        train_seed=5,
+        test_seed=11,
+    )
+
+
+def produce(scenario) -> dict[str, np.ndarray]:
+    data = {
+        "train": scenario.get_train_data(),
+        "test": scenario.get_test_data(),
+    }
+    try:
+        data["train_coarse"] = scenario.get_train_data_coarse()
+        data["test_coarse"] = scenario.get_test_data_coarse()
+    except (NotImplementedError, AttributeError):  # phy_poisson has no coarse stepper
+        pass
+    return {k: np.asarray(v, dtype=np.float32) for k, v in data.items()}
+
+
+def run_side(module_name: str, cases: list[tuple[str, dict]], extra: dict | None = None) -> dict:
+    """Data per case name; an error string where construction or generation fails."""
+    scenario_dict = importlib.import_module(f"{module_name}.scenarios").scenario_dict
+    results: dict = {}
+    for name, (key, kwargs) in cases:
+        try:
+            scenario = scenario_dict[key](**kwargs, **(extra or {}).get(name, {}))
+            results[name] = produce(scenario)
+        except Exception as error:  # report, do not stop the table
+            message = f"{type(error).__name__}: {error}".splitlines()[0][:160]
+            results[name] = message
+            if "--debug" in sys.argv:
+                traceback.print_exc()
+    return results
+
+
+def case_list(keys, dims_list, points) -> list[tuple[str, tuple[str, dict]]]:
+    return [(f"{key}@{d}d", (key, overrides(d, points))) for key in keys for d in dims_list]
+
+
+def reference_main(spec_path: str, out_path: str) -> None:
+    spec = json.loads(Path(spec_path).read_text())
+    results = run_side("apebench", [(n, (k, kw)) for n, (k, kw) in spec["cases"]])
+    arrays, errors = {}, {}
+    for name, value in results.items():
+        if isinstance(value, str):
+            errors[name] = value
+            continue
+        for split, array in value.items():
+            arrays[f"{name}/{split}"] = array
+    np.savez(out_path, **arrays)
+    Path(out_path + ".errors.json").write_text(json.dumps(errors))
+
+
+def reference_keys() -> list[str]:
+    code = "import apebench.scenarios as s, json; print(json.dumps(list(s.scenario_dict)))"
+    out = subprocess.run([str(REFERENCE_PYTHON), "-c", code], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def load_reference(cases) -> tuple[dict, dict]:
+    with tempfile.TemporaryDirectory() as tmp:
+        spec, out = Path(tmp) / "spec.json", Path(tmp) / "ref.npz"
+        spec.write_text(json.dumps({"cases": cases}))
+        subprocess.run(
+            [str(REFERENCE_PYTHON), __file__, "--reference", str(spec), str(out)],
+            check=True,
+            env={"JAX_PLATFORMS": "cpu", "PATH": "/usr/bin:/bin"},
+        )
+        errors = json.loads(Path(str(out) + ".errors.json").read_text())
+        with np.load(out) as npz:
+            arrays: dict = {}
+            for name in npz.files:
+                case, split = name.split("/")
+                arrays.setdefault(case, {})[split] = npz[name]
+    return arrays, errors
+
+
+def relative_difference(ours: np.ndarray, reference: np.ndarray) -> float:
+    if ours.shape != reference.shape:
+        return float("inf")
+    scale = float(np.max(np.abs(reference))) or 1.0
+    return float(np.max(np.abs(ours.astype(np.float64) - reference))) / scale
+
+
+def compare(reference: dict, ours: dict, tolerance: float) -> tuple[list[str], int, int]:
+    lines, agree, total = [], 0, 0
+    header = f"| case | {' | '.join(SPLITS)} | agree |"
+    lines += [header, "|" + "---|" * (len(SPLITS) + 2)]
+    for name in ours:
+        ref, mine = reference.get(name), ours[name]
+        if isinstance(ref, str):
+            lines.append(f"| {name} | APEBench fails: {ref} |")
+            continue
+        if any(np.isnan(a).any() for a in ref.values()):
+            nan_splits = ",".join(s for s, a in ref.items() if np.isnan(a).any())
+            lines.append(f"| {name} | APEBench produces NaN ({nan_splits}) |")
+            continue
+        total += 1
+        if isinstance(mine, str):
+            lines.append(f"| {name} | ours fails: {mine} |")
+            continue
+        cells, ok = [], True
+        for split in SPLITS:
+            if split not in ref and split not in mine:
+                cells.append("n/a")
+                continue
+            if split not in ref or split not in mine:
+                cells.append("missing")
+                ok = False
+                continue
+            diff = relative_difference(mine[split], ref[split])
+            ok &= diff <= tolerance
+            cells.append(f"{diff:.1e}")
+        agree += ok
+        lines.append(f"| {name} | {' | '.join(cells)} | {'yes' if ok else 'NO'} |")
+    return lines, agree, total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--keys", nargs="*")
+    parser.add_argument("--dims", nargs="*", type=int, default=[1, 2, 3])
+    parser.add_argument("--points", nargs=3, type=int, default=[32, 16, 8], metavar=("N1", "N2", "N3"))
+    parser.add_argument("--tolerance", type=float, default=1e-4)
+    parser.add_argument("--dump", help="store APEBench's arrays of the cases as an npz fixture")
+    parser.add_argument("--debug", action="store_true")
+    args = parser.parse_args()
+    if not REFERENCE_PYTHON.exists():
+        sys.exit(
+            f"missing {REFERENCE_PYTHON}: python -m venv benchmarks/.venvs/apebench && "
+            "benchmarks/.venvs/apebench/bin/pip install apebench==0.1.1 jax==0.10.2"
+        )
+    keys = args.keys or reference_keys()
+    points = dict(zip((1, 2, 3), args.points))
+    cases = case_list(keys, args.dims, points)
+    reference, errors = load_reference(cases)
+    reference.update(errors)
+    ours = run_side("apebench_core", cases)
+    real_cases = [(n + " real_coef", c) for n, c in cases if c[0] in REAL_COEFFICIENT_KEYS]
+    if real_cases:
+        extra = {n: {"etdrk_real_coefficients": True} for n, _ in real_cases}
+        ours.update(run_side("apebench_core", real_cases, extra))
+        for n, _ in real_cases:
+            reference[n] = reference.get(n.removesuffix(" real_coef"))
+    lines, agree, total = compare(reference, ours, args.tolerance)
+    print("\n".join(lines))
+    print(f"\n{agree} of {total} cases agree (relative difference <= {args.tolerance:g} in every split)")
+    if args.dump:
+        arrays = {
+            f"{name}/{split}": array
+            for name, data in reference.items()
+            if not isinstance(data, str) and data is not None and " " not in name
+            for split, array in data.items()
+        }
+        spec = {name: kwargs | {"key": key} for name, (key, kwargs) in cases}
+        np.savez_compressed(args.dump, __spec__=np.array(json.dumps(spec)), **arrays)
+        print(f"stored {len(arrays)} arrays in {args.dump}")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--reference":
+        reference_main(sys.argv[2], sys.argv[3])
+    else:
+        main()
