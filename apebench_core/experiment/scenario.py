@@ -152,11 +152,33 @@ class BaseScenario(_ScenarioBase):
 
         return draw_ic_set(self.get_ic_generator(), num_samples, key=jax.random.PRNGKey(seed))
 
+    def _warmed_ic_set(self, split: str, stepper: Any) -> Any:
+        """The first snapshot of the split's trajectories: the initial states after the warm-up,
+        by the same compiled path as the data, so it equals ``data[:, 0]`` bit for bit."""
+        from .rollout import generate_trajectories
+
+        num_samples, seed = {
+            "train": (self.num_train_samples, self.train_seed),
+            "test": (self.num_test_samples, self.test_seed),
+        }[split]
+        if self.num_warmup_steps == 0:
+            return self._ic_set(num_samples, seed)
+        ics = self._ic_set(num_samples, seed)
+        return generate_trajectories(stepper, ics, num_warmup_steps=self.num_warmup_steps, num_steps=0)[:, 0]
+
     def get_train_ic_set(self) -> Any:
-        return self._ic_set(self.num_train_samples, self.train_seed)
+        """Initial states of the train trajectories (after the warm-up), ``(samples, channels, *space)``."""
+        return self._warmed_ic_set("train", self.get_ref_stepper())
 
     def get_test_ic_set(self) -> Any:
-        return self._ic_set(self.num_test_samples, self.test_seed)
+        """Initial states of the test trajectories (after the warm-up)."""
+        return self._warmed_ic_set("test", self.get_ref_stepper())
+
+    def get_train_ic_set_coarse(self) -> Any:
+        return self._warmed_ic_set("train", self.get_coarse_stepper())
+
+    def get_test_ic_set_coarse(self) -> Any:
+        return self._warmed_ic_set("test", self.get_coarse_stepper())
 
     def produce_data(self, *, stepper: Any, num_samples: int, temporal_horizon: int, seed: int) -> Any:
         """Trajectories ``(samples, temporal_horizon + 1, channels, *space)``."""
