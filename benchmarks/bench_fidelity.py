@@ -1,7 +1,7 @@
 """Same data as APEBench 0.1.1? Every scenario key, every dimension, side by side.
 
     python benchmarks/bench_fidelity.py [--keys diff_adv phy_gs] [--dims 1 2] [--points 32 16 8]
-                                        [--dump tests/pde/data/apebench_reference.npz]
+                                        [--fixture tests/pde/data/apebench_reference.npz]
 
 For every key of APEBench's ``scenario_dict`` and every dimension 1, 2, 3 the script builds
 the scenario in APEBench 0.1.1 (its own virtual environment, benchmarks/.venvs/apebench with
@@ -17,7 +17,10 @@ The KdV-family keys (complex linear operator with a nonlinearity) are run twice:
 default exact ETDRK coefficients, and with ``etdrk_real_coefficients=True``, which
 reproduces APEBench's truncation of the coefficients to their real part.
 
-``--dump`` stores APEBench's arrays of the chosen keys as an npz test fixture (keep it small).
+``--fixture PATH`` instead runs the few tiny cases of ``FIXTURE_CASES`` (every IC family,
+a warm-up, overridden seeds, sizes, coefficients and ``ic_config`` strings, 1D to 3D) and
+stores APEBench's arrays with the cases' fields as the npz fixture that
+tests/pde/test_fidelity.py checks in the fast suite without APEBench installed.
 """
 
 from __future__ import annotations
@@ -39,6 +42,24 @@ SPLITS = ("train", "test", "train_coarse", "test_coarse")
 #: Keys whose linear operator is complex (odd derivative orders) and which have a nonlinearity:
 #: APEBench's real-part ETDRK coefficients are first order there.
 REAL_COEFFICIENT_KEYS = ("diff_kdv", "norm_kdv", "phy_kdv")
+
+
+_TINY = dict(num_train_samples=2, train_temporal_horizon=3, num_test_samples=2, test_temporal_horizon=2)
+#: The cases of the stored fixture (tests/pde/data/apebench_reference.npz): name -> (key, fields).
+FIXTURE_CASES = {
+    "diff_adv@1d": ("diff_adv", dict(num_points=24, train_seed=3, test_seed=4, **_TINY)),
+    "diff_burgers@2d": ("diff_burgers", dict(num_spatial_dims=2, num_points=12, **_TINY)),
+    "diff_ks@1d": ("diff_ks", dict(num_points=32, num_warmup_steps=20, **_TINY)),
+    "diff_kdv@1d_real": ("diff_kdv", dict(num_points=32, etdrk_real_coefficients=True, **_TINY)),
+    "norm_fisher@2d": ("norm_fisher", dict(num_spatial_dims=2, num_points=12, **_TINY)),
+    "norm_diff@3d": (
+        "norm_diff",
+        dict(num_spatial_dims=3, num_points=8, ic_config="grf;2.5;false;true", diffusion_alpha=2e-3, **_TINY),
+    ),
+    "phy_gs@2d": ("phy_gs", dict(num_spatial_dims=2, num_points=12, **_TINY)),
+    "phy_kolm_flow@2d": ("phy_kolm_flow", dict(num_spatial_dims=2, num_points=12, num_warmup_steps=2, **_TINY)),
+    "phy_adv@1d_diffused": ("phy_adv", dict(num_points=24, ic_config="diffused;0.002;true;true", **_TINY)),
+}
 
 
 def overrides(dims: int, points: dict[int, int]) -> dict:
@@ -67,7 +88,7 @@ def produce(scenario) -> dict[str, np.ndarray]:
     return {k: np.asarray(v, dtype=np.float32) for k, v in data.items()}
 
 
-def run_side(module_name: str, cases: list[tuple[str, dict]], extra: dict | None = None) -> dict:
+def run_side(module_name: str, cases: list, extra: dict | None = None) -> dict:
     """Data per case name; an error string where construction or generation fails."""
     scenario_dict = importlib.import_module(f"{module_name}.scenarios").scenario_dict
     results: dict = {}
@@ -89,7 +110,7 @@ def case_list(keys, dims_list, points) -> list[tuple[str, tuple[str, dict]]]:
 
 def reference_main(spec_path: str, out_path: str) -> None:
     spec = json.loads(Path(spec_path).read_text())
-    results = run_side("apebench", [(n, (k, kw)) for n, (k, kw) in spec["cases"]])
+    results = run_side("apebench", [(n, (k, kw)) for n, (k, kw) in spec["cases"]], spec.get("extra"))
     arrays, errors = {}, {}
     for name, value in results.items():
         if isinstance(value, str):
@@ -107,10 +128,10 @@ def reference_keys() -> list[str]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def load_reference(cases) -> tuple[dict, dict]:
+def load_reference(cases, extra: dict | None = None) -> tuple[dict, dict]:
     with tempfile.TemporaryDirectory() as tmp:
         spec, out = Path(tmp) / "spec.json", Path(tmp) / "ref.npz"
-        spec.write_text(json.dumps({"cases": cases}))
+        spec.write_text(json.dumps({"cases": cases, "extra": extra or {}}))
         subprocess.run(
             [str(REFERENCE_PYTHON), __file__, "--reference", str(spec), str(out)],
             check=True,
@@ -172,7 +193,7 @@ def main() -> None:
     parser.add_argument("--dims", nargs="*", type=int, default=[1, 2, 3])
     parser.add_argument("--points", nargs=3, type=int, default=[32, 16, 8], metavar=("N1", "N2", "N3"))
     parser.add_argument("--tolerance", type=float, default=1e-4)
-    parser.add_argument("--dump", help="store APEBench's arrays of the cases as an npz fixture")
+    parser.add_argument("--fixture", help="run FIXTURE_CASES and store APEBench's arrays in this npz")
     parser.add_argument("--debug", action="store_true")
     args = parser.parse_args()
     if not REFERENCE_PYTHON.exists():
@@ -180,6 +201,8 @@ def main() -> None:
             f"missing {REFERENCE_PYTHON}: python -m venv benchmarks/.venvs/apebench && "
             "benchmarks/.venvs/apebench/bin/pip install apebench==0.1.1 jax==0.10.2"
         )
+    if args.fixture:
+        return write_fixture(Path(args.fixture), args.tolerance)
     keys = args.keys or reference_keys()
     points = dict(zip((1, 2, 3), args.points))
     cases = case_list(keys, args.dims, points)
@@ -195,17 +218,23 @@ def main() -> None:
     lines, agree, total = compare(reference, ours, args.tolerance)
     print("\n".join(lines))
     print(f"\n{agree} of {total} cases agree (relative difference <= {args.tolerance:g} in every split)")
-    if args.dump:
-        arrays = {
-            f"{name}/{split}": array
-            for name, data in reference.items()
-            if not isinstance(data, str) and data is not None and " " not in name
-            for split, array in data.items()
-        }
-        spec = {name: kwargs | {"key": key} for name, (key, kwargs) in cases}
-        np.savez_compressed(args.dump, __spec__=np.array(json.dumps(spec)), **arrays)
-        print(f"stored {len(arrays)} arrays in {args.dump}")
 
+
+def write_fixture(path: Path, tolerance: float) -> None:
+    """APEBench's data of FIXTURE_CASES (its ``etdrk_real_coefficients`` field is ours only)."""
+    ours_only = {"etdrk_real_coefficients"}
+    cases = [(n, (k, {f: v for f, v in kw.items() if f not in ours_only})) for n, (k, kw) in FIXTURE_CASES.items()]
+    reference, errors = load_reference(cases)
+    if errors:
+        sys.exit(f"APEBench failed on fixture cases: {errors}")
+    ours = run_side("apebench_core", list(FIXTURE_CASES.items()))
+    lines, agree, total = compare(reference, ours, tolerance)
+    print("\n".join(lines))
+    print(f"\n{agree} of {total} fixture cases agree")
+    arrays = {f"{name}/{split}": a for name, data in reference.items() for split, a in data.items()}
+    spec = {name: {"key": key, "fields": kw} for name, (key, kw) in FIXTURE_CASES.items()}
+    np.savez_compressed(path, __spec__=np.array(json.dumps(spec)), **arrays)
+    print(f"stored {len(arrays)} arrays of {len(spec)} cases in {path} ({path.stat().st_size // 1024} KB)")
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--reference":

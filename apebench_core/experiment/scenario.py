@@ -304,8 +304,15 @@ class BaseScenario(_ScenarioBase):
         return build_metrics(parsed)
 
     def perform_tests(self, neural_stepper: Any, *, remove_singleton_axis: bool = False) -> dict[str, Any]:
-        """``{metric: (seeds, test_temporal_horizon)}`` for a seed-stacked neural stepper."""
-        return self._evaluation().metric_rollouts(neural_stepper, remove_singleton_axis=remove_singleton_axis)
+        """``{metric: (seeds, test_temporal_horizon)}``.
+
+        As in APEBench, ``remove_singleton_axis=True`` means the stepper is a single network
+        (its seed axis was removed); the result then has a seed axis of length 1. Otherwise the
+        stepper is seed-stacked. The rollout is scored by the same code as
+        :meth:`perform_tests_on_rollout`, so an external rollout of the same stepper gives the
+        same numbers bit for bit.
+        """
+        return self._evaluation().rollout_metrics(neural_stepper, seed_axis=not remove_singleton_axis)
 
     def perform_tests_on_rollout(self, neural_rollout: Any, test_data_no_init: Any = None) -> dict[str, Any]:
         """Score an external rollout ``(samples, T, C, *N)`` or ``(seeds, samples, T, C, *N)``."""
