@@ -57,7 +57,10 @@ FIXTURE_CASES = {
         dict(num_spatial_dims=3, num_points=8, ic_config="grf;2.5;false;true", diffusion_alpha=2e-3, **_TINY),
     ),
     "phy_gs@2d": ("phy_gs", dict(num_spatial_dims=2, num_points=12, **_TINY)),
-    "phy_kolm_flow@2d": ("phy_kolm_flow", dict(num_spatial_dims=2, num_points=12, num_warmup_steps=2, **_TINY)),
+    "phy_kolm_flow@2d": (
+        "phy_kolm_flow",
+        dict(num_spatial_dims=2, num_points=12, num_warmup_steps=2, **_TINY),
+    ),
     "phy_adv@1d_diffused": ("phy_adv", dict(num_points=24, ic_config="diffused;0.002;true;true", **_TINY)),
 }
 
@@ -188,7 +191,9 @@ def compare(reference: dict, ours: dict, tolerance: float) -> tuple[list[str], i
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--keys", nargs="*")
     parser.add_argument("--dims", nargs="*", type=int, default=[1, 2, 3])
     parser.add_argument("--points", nargs=3, type=int, default=[32, 16, 8], metavar=("N1", "N2", "N3"))
@@ -204,7 +209,7 @@ def main() -> None:
     if args.fixture:
         return write_fixture(Path(args.fixture), args.tolerance)
     keys = args.keys or reference_keys()
-    points = dict(zip((1, 2, 3), args.points))
+    points = dict(zip((1, 2, 3), args.points, strict=True))
     cases = case_list(keys, args.dims, points)
     reference, errors = load_reference(cases)
     reference.update(errors)
@@ -223,7 +228,9 @@ def main() -> None:
 def write_fixture(path: Path, tolerance: float) -> None:
     """APEBench's data of FIXTURE_CASES (its ``etdrk_real_coefficients`` field is ours only)."""
     ours_only = {"etdrk_real_coefficients"}
-    cases = [(n, (k, {f: v for f, v in kw.items() if f not in ours_only})) for n, (k, kw) in FIXTURE_CASES.items()]
+    cases = [
+        (n, (k, {f: v for f, v in kw.items() if f not in ours_only})) for n, (k, kw) in FIXTURE_CASES.items()
+    ]
     reference, errors = load_reference(cases)
     if errors:
         sys.exit(f"APEBench failed on fixture cases: {errors}")
@@ -235,6 +242,7 @@ def write_fixture(path: Path, tolerance: float) -> None:
     spec = {name: {"key": key, "fields": kw} for name, (key, kw) in FIXTURE_CASES.items()}
     np.savez_compressed(path, __spec__=np.array(json.dumps(spec)), **arrays)
     print(f"stored {len(arrays)} arrays of {len(spec)} cases in {path} ({path.stat().st_size // 1024} KB)")
+
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--reference":

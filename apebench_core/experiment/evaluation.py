@@ -73,7 +73,11 @@ def metrics_of_rollout(
 
 
 def test_rollouts(
-    steppers: Any, initial_states: Float[Array, " samples channels *space"], num_steps: int, *, seed_axis: bool
+    steppers: Any,
+    initial_states: Float[Array, " samples channels *space"],
+    num_steps: int,
+    *,
+    seed_axis: bool,
 ) -> Array:
     """Rollouts without the start state, ``([seeds,] samples, num_steps, channels, *space)``: what a
     user computes by hand before :func:`metrics_of_rollout`, so both paths give the same bits."""
@@ -83,7 +87,9 @@ def test_rollouts(
 
     if not seed_axis:
         return eqx.filter_jit(per_stepper)(steppers, initial_states)
-    return eqx.filter_jit(eqx.filter_vmap(per_stepper, in_axes=(eqx.if_array(0), None)))(steppers, initial_states)
+    return eqx.filter_jit(eqx.filter_vmap(per_stepper, in_axes=(eqx.if_array(0), None)))(
+        steppers, initial_states
+    )
 
 
 def sample_rollouts(

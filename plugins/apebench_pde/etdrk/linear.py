@@ -32,7 +32,9 @@ def linear_operator(derivative: np.ndarray, coefficients: Sequence[float | Seque
     operator = np.zeros((1,) + derivative.shape[1:], dtype=complex)
     for order, coefficient in enumerate(coefficients):
         if order == 0:
-            operator = operator + np.sum(np.broadcast_to(np.asarray(coefficient, dtype=float), (derivative.shape[0],)))
+            operator = operator + np.sum(
+                np.broadcast_to(np.asarray(coefficient, dtype=float), (derivative.shape[0],))
+            )
         elif np.any(np.asarray(coefficient) != 0):
             operator = operator + gradient_inner_product(derivative, coefficient, order=order)
     return operator

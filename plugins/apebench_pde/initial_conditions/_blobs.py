@@ -41,8 +41,12 @@ class GaussianBlobs(_GridGenerator):
             key, blob_key = jr.split(key)
             position_key, variance_key = jr.split(blob_key)
             shape = (self.num_spatial_dims,)
-            centre = jr.uniform(position_key, shape, minval=self.position_range[0], maxval=self.position_range[1])
-            variance = jr.uniform(variance_key, shape, minval=self.variance_range[0], maxval=self.variance_range[1])
+            centre = jr.uniform(
+                position_key, shape, minval=self.position_range[0], maxval=self.position_range[1]
+            )
+            variance = jr.uniform(
+                variance_key, shape, minval=self.variance_range[0], maxval=self.variance_range[1]
+            )
             offset = grid - centre[expand]
             blob = jnp.exp(-0.5 * jnp.sum(offset**2 / variance[expand], axis=0))
             total = total + (1.0 - blob if self.one_complement else blob)
