@@ -20,5 +20,15 @@ def multichannel(single: Callable[..., Array], num_channels: int) -> Callable[..
 def draw_ic_set(
     generator: Callable[..., Array], num_samples: int, *, key: PRNGKeyArray
 ) -> Float[Array, " samples channels *space"]:
-    """A batch of initial states, one split key each; deterministic given ``key``."""
-    return jax.vmap(lambda k: generator(key=k))(jax.random.split(key, num_samples))
+    """A batch of initial states, deterministic given ``key``.
+
+    The keys form a chain, as in APEBench/Exponax: sample i uses the second half of the i-th
+    split of the running key (``key, sub = split(key)``), so the first samples of a larger set
+    equal a smaller set drawn from the same key.
+    """
+
+    def draw(running, _):
+        running, sub = jax.random.split(running)
+        return running, generator(key=sub)
+
+    return jax.lax.scan(draw, key, None, length=num_samples)[1]

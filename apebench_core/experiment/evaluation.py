@@ -113,6 +113,26 @@ def metrics_of_rollout(
     return _score_steps(metric_fns, [(0, rollout_)], reference)
 
 
+def test_rollouts(
+    steppers: Any,
+    initial_states: Float[Array, " samples channels *space"],
+    num_steps: int,
+    *,
+    seed_axis: bool,
+) -> Array:
+    """Rollouts without the start state, ``([seeds,] samples, num_steps, channels, *space)``: what a
+    user computes by hand before :func:`metrics_of_rollout`, so both paths give the same bits."""
+
+    def per_stepper(stepper, u0s):
+        return jax.vmap(lambda u0: rollout(stepper, u0, num_steps, include_init=False))(u0s)
+
+    if not seed_axis:
+        return eqx.filter_jit(per_stepper)(steppers, initial_states)
+    return eqx.filter_jit(eqx.filter_vmap(per_stepper, in_axes=(eqx.if_array(0), None)))(
+        steppers, initial_states
+    )
+
+
 def sample_rollouts(
     steppers: Any, initial_states: Float[Array, " n channels *space"], num_steps: int
 ) -> np.ndarray:
@@ -150,6 +170,14 @@ class Evaluation:
         return metric_rollouts(
             steppers, self.test_data, self.metric_fns, remove_singleton_axis=remove_singleton_axis
         )
+
+    def rollout_metrics(self, steppers: Any, *, seed_axis: bool = True) -> dict[str, np.ndarray]:
+        """``{metric: (seeds, horizon)}``: roll out from the test initial states, then score the
+        rollout with :meth:`metrics_of_rollout` (the path of an external rollout). Without
+        ``seed_axis`` the stepper is a single network and the result has a seed axis of 1."""
+        data = self.test_data
+        rollouts = test_rollouts(steppers, data[:, 0], self.horizon, seed_axis=seed_axis)
+        return self.metrics_of_rollout(rollouts, data[:, 1:])
 
     def metrics_of_rollout(self, rollout_: Any, reference: Any = None) -> dict[str, np.ndarray]:
         """Score an external rollout ``([seeds,] samples, horizon, channels, *space)``."""

@@ -157,11 +157,33 @@ class BaseScenario(_ScenarioBase):
 
         return draw_ic_set(self.get_ic_generator(), num_samples, key=jax.random.PRNGKey(seed))
 
+    def _warmed_ic_set(self, split: str, stepper: Any) -> Any:
+        """The first snapshot of the split's trajectories: the initial states after the warm-up,
+        by the same compiled path as the data, so it equals ``data[:, 0]`` bit for bit."""
+        from .rollout import generate_trajectories
+
+        num_samples, seed = {
+            "train": (self.num_train_samples, self.train_seed),
+            "test": (self.num_test_samples, self.test_seed),
+        }[split]
+        if self.num_warmup_steps == 0:
+            return self._ic_set(num_samples, seed)
+        ics = self._ic_set(num_samples, seed)
+        return generate_trajectories(stepper, ics, num_warmup_steps=self.num_warmup_steps, num_steps=0)[:, 0]
+
     def get_train_ic_set(self) -> Any:
-        return self._ic_set(self.num_train_samples, self.train_seed)
+        """Initial states of the train trajectories (after the warm-up), ``(samples, channels, *space)``."""
+        return self._warmed_ic_set("train", self.get_ref_stepper())
 
     def get_test_ic_set(self) -> Any:
-        return self._ic_set(self.num_test_samples, self.test_seed)
+        """Initial states of the test trajectories (after the warm-up)."""
+        return self._warmed_ic_set("test", self.get_ref_stepper())
+
+    def get_train_ic_set_coarse(self) -> Any:
+        return self._warmed_ic_set("train", self.get_coarse_stepper())
+
+    def get_test_ic_set_coarse(self) -> Any:
+        return self._warmed_ic_set("test", self.get_coarse_stepper())
 
     def produce_data(self, *, stepper: Any, num_samples: int, temporal_horizon: int, seed: int) -> Any:
         """Trajectories ``(samples, temporal_horizon + 1, channels, *space)``."""
@@ -288,8 +310,15 @@ class BaseScenario(_ScenarioBase):
         return build_metrics(parsed)
 
     def perform_tests(self, neural_stepper: Any, *, remove_singleton_axis: bool = False) -> dict[str, Any]:
-        """``{metric: (seeds, test_temporal_horizon)}`` for a seed-stacked neural stepper."""
-        return self._evaluation().metric_rollouts(neural_stepper, remove_singleton_axis=remove_singleton_axis)
+        """``{metric: (seeds, test_temporal_horizon)}``.
+
+        As in APEBench, ``remove_singleton_axis=True`` means the stepper is a single network
+        (its seed axis was removed); the result then has a seed axis of length 1. Otherwise the
+        stepper is seed-stacked. The rollout is scored by the same code as
+        :meth:`perform_tests_on_rollout`, so an external rollout of the same stepper gives the
+        same numbers bit for bit.
+        """
+        return self._evaluation().rollout_metrics(neural_stepper, seed_axis=not remove_singleton_axis)
 
     def perform_tests_on_rollout(self, neural_rollout: Any, test_data_no_init: Any = None) -> dict[str, Any]:
         """``{metric: (seeds, T)}`` of an external rollout ``([seeds,] samples, T, C, *N)``; a rollout

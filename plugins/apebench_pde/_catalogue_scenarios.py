@@ -10,9 +10,20 @@ _D123 = (1, 2, 3)
 _D1 = (1,)
 
 # key -> (module, class name, summary, dims, stable dims)
+# The PDEs as simulated, with APEBench's conventions (see README, "APEBench's conventions").
+_KDV = "KdV with hyper-diffusion (exact ETDRK; etdrk_real_coefficients=True: APEBench's)"
+_FISHER = "Fisher-KPP: u_t = nu lap u + D r u - r u^2 (drag r acts D times in D dims)"
+_DECAY = "2D Navier-Stokes, decaying; state q = -vorticity: q_t + u.grad q = nu lap q, lap psi = q"
+_KOLM = "2D Navier-Stokes, Kolmogorov; state q = -vorticity: q_t + u.grad q = nu lap q + 2 drag q + f"
 _TABLE = {
     # difficulty family: coefficients as difficulties gamma (linear) and delta (nonlinear)
-    "diff_lin": ("difficulty", "Linear", "linear PDE from difficulties gamma_0..4", _D123, _D123),
+    "diff_lin": (
+        "difficulty",
+        "Linear",
+        "linear PDE from difficulties gamma_0..4 (gamma_0 acts D times in D dims)",
+        _D123,
+        _D123,
+    ),
     "diff_lin_simple": ("difficulty", "LinearSimple", "one linear term of a chosen order", _D123, _D123),
     "diff_adv": ("difficulty", "Advection", "advection (gamma_1 = CFL-like difficulty)", _D123, _D123),
     "diff_diff": ("difficulty", "Diffusion", "diffusion", _D123, _D123),
@@ -31,7 +42,13 @@ _TABLE = {
     "diff_ks_cons": ("difficulty", "KuramotoSivashinskyConservative", "KS, conservative form (1D)", _D1, _D1),
     "diff_nonlin": ("difficulty", "Nonlinear", "quadratic, convection and gradient-norm terms", _D123, _D123),
     "diff_burgers_sc": ("difficulty", "BurgersSingleChannel", "single-channel Burgers", _D123, _D123),
-    "diff_kdv": ("difficulty", "KortewegDeVries", "KdV with hyper-diffusion", _D123, _D123),
+    "diff_kdv": (
+        "difficulty",
+        "KortewegDeVries",
+        _KDV,
+        _D123,
+        _D123,
+    ),
     "diff_ks": (
         "difficulty",
         "KuramotoSivashinsky",
@@ -39,9 +56,21 @@ _TABLE = {
         _D123,
         _D123,
     ),
-    "diff_fisher": ("difficulty", "FisherKPP", "Fisher-KPP reaction-diffusion", _D123, _D123),
+    "diff_fisher": (
+        "difficulty",
+        "FisherKPP",
+        _FISHER,
+        _D123,
+        _D123,
+    ),
     # normalized family: coefficients alpha/beta for a unit domain and unit time step
-    "norm_lin": ("normalized", "Linear", "linear PDE from normalized coefficients alpha_0..4", _D123, _D1),
+    "norm_lin": (
+        "normalized",
+        "Linear",
+        "linear PDE from normalized alpha_0..4 (alpha_0 acts D times in D dims)",
+        _D123,
+        _D1,
+    ),
     "norm_lin_simple": ("normalized", "LinearSimple", "one linear term of a chosen order", _D123, _D1),
     "norm_adv": ("normalized", "Advection", "advection", _D123, _D1),
     "norm_diff": ("normalized", "Diffusion", "diffusion", _D123, _D1),
@@ -60,11 +89,29 @@ _TABLE = {
     "norm_ks_cons": ("normalized", "KuramotoSivashinskyConservative", "KS, conservative form (1D)", _D1, _D1),
     "norm_nonlin": ("normalized", "Nonlinear", "quadratic, convection and gradient-norm terms", _D123, _D1),
     "norm_burgers_sc": ("normalized", "BurgersSingleChannel", "single-channel Burgers", _D123, _D1),
-    "norm_kdv": ("normalized", "KortewegDeVries", "KdV with hyper-diffusion", _D123, _D1),
+    "norm_kdv": (
+        "normalized",
+        "KortewegDeVries",
+        _KDV,
+        _D123,
+        _D1,
+    ),
     "norm_ks": ("normalized", "KuramotoSivashinsky", "Kuramoto-Sivashinsky (gradient-norm form)", _D123, _D1),
-    "norm_fisher": ("normalized", "FisherKPP", "Fisher-KPP reaction-diffusion", _D123, _D1),
+    "norm_fisher": (
+        "normalized",
+        "FisherKPP",
+        _FISHER,
+        _D123,
+        _D1,
+    ),
     # physical family: coefficients in physical units on [0, L)^D with time step dt
-    "phy_lin": ("physical", "Linear", "linear PDE from physical coefficients a_0..4", _D123, _D1),
+    "phy_lin": (
+        "physical",
+        "Linear",
+        "linear PDE from physical a_0..4 (a_0 acts D times in D dims)",
+        _D123,
+        _D1,
+    ),
     "phy_lin_simple": ("physical", "LinearSimple", "one linear term of a chosen order", _D123, _D1),
     "phy_adv": ("physical", "Advection", "advection", _D123, _D1),
     "phy_diff": ("physical", "Diffusion", "diffusion", _D123, _D1),
@@ -83,10 +130,28 @@ _TABLE = {
     "phy_ks_cons": ("physical", "KuramotoSivashinskyConservative", "KS, conservative form (1D)", _D1, _D1),
     "phy_nonlin": ("physical", "Nonlinear", "quadratic, convection and gradient-norm terms", _D123, _D1),
     "phy_burgers_sc": ("physical", "BurgersSingleChannel", "single-channel Burgers", _D123, _D1),
-    "phy_kdv": ("physical", "KortewegDeVries", "KdV with hyper-diffusion", _D123, _D1),
+    "phy_kdv": (
+        "physical",
+        "KortewegDeVries",
+        _KDV,
+        _D123,
+        _D1,
+    ),
     "phy_ks": ("physical", "KuramotoSivashinsky", "Kuramoto-Sivashinsky (gradient-norm form)", _D123, _D1),
-    "phy_poly": ("physical", "Polynomial", "linear terms plus a polynomial reaction", _D123, _D1),
-    "phy_fisher": ("physical", "FisherKPP", "Fisher-KPP reaction-diffusion", _D123, _D1),
+    "phy_poly": (
+        "physical",
+        "Polynomial",
+        "linear terms plus a polynomial reaction (a_0 acts D times in D dims)",
+        _D123,
+        _D1,
+    ),
+    "phy_fisher": (
+        "physical",
+        "FisherKPP",
+        _FISHER,
+        _D123,
+        _D1,
+    ),
     "phy_poisson": (
         "physical",
         "Poisson",
@@ -103,8 +168,20 @@ _TABLE = {
         (2, 3),
         (2,),
     ),
-    "phy_decay_turb": ("physical", "DecayingTurbulence", "2D Navier-Stokes, decaying turbulence", (2,), (2,)),
-    "phy_kolm_flow": ("physical", "KolmogorovFlow", "2D Navier-Stokes, forced Kolmogorov flow", (2,), (2,)),
+    "phy_decay_turb": (
+        "physical",
+        "DecayingTurbulence",
+        _DECAY,
+        (2,),
+        (2,),
+    ),
+    "phy_kolm_flow": (
+        "physical",
+        "KolmogorovFlow",
+        _KOLM,
+        (2,),
+        (2,),
+    ),
     # the defaults of the special linear scenarios fix the dimension (vectors of length D)
     "phy_unbal_adv": ("physical", "UnbalancedAdvection", "advection with a velocity vector", (3,), (3,)),
     "phy_diag_diff": ("physical", "DiagonalDiffusion", "diffusion with one coefficient per axis", (2,), (2,)),

@@ -59,10 +59,13 @@ def test_ks_cons_is_1d_only():
         apebench.build("scenario", "diff_ks_cons", num_spatial_dims=2)
 
 
-def test_norm_ks_cons_uses_its_own_convection_coefficient():
-    """The anchor ignored convection_delta=-6e-3 and used the inherited -1.25e-2 (finding 3)."""
+def test_norm_ks_cons_convects_with_convection_beta_as_apebench():
+    """APEBench ignores convection_delta=-6e-3 and uses the inherited -1.25e-2 (finding 3); the
+    same fields must give the same data, so the default is -1.25e-2 and convection_delta is unused."""
     terms = apebench.build("scenario", "norm_ks_cons").normalized_terms()
-    assert terms.convection == pytest.approx(-6e-3)
+    assert terms.convection == pytest.approx(-1.25e-2)
+    ignored = apebench.build("scenario", "norm_ks_cons", convection_delta=-1e-3).normalized_terms()
+    assert ignored == terms
     changed = apebench.build("scenario", "norm_ks_cons", convection_beta=-1e-3).normalized_terms()
     assert changed.convection == pytest.approx(-1e-3)
 

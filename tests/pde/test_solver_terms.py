@@ -51,11 +51,12 @@ def test_dealiasing_band_is_a_cube_in_2d():
 
 # -- linear operators ---------------------------------------------------------------------------
 def test_isotropic_orders_per_direction():
-    """Order 4 is sum_d k_d^4 (no mixed terms), order 3 sum_d (i k_d)^3, order 0 not scaled by D."""
+    """Order 4 is sum_d k_d^4 (no mixed terms), order 3 sum_d (i k_d)^3, order 0 sum_d (i k_d)^0 = D
+    (APEBench's convention: a_0 acts as D a_0)."""
     derivative = derivative_operator(2, 2 * np.pi, 8)
     operator = linear_operator(derivative, (0.5, 0.0, 0.0, 2.0, 3.0))
     k = (1, 2)
-    expected = 0.5 + 2.0 * ((1j) ** 3 + (2j) ** 3) + 3.0 * (1 + 16)
+    expected = 2 * 0.5 + 2.0 * ((1j) ** 3 + (2j) ** 3) + 3.0 * (1 + 16)
     np.testing.assert_allclose(mode_rate(operator, k), expected)
     squared_laplacian = laplacian(derivative) ** 2
     np.testing.assert_allclose(mode_rate(squared_laplacian, k), (1 + 4) ** 2)

@@ -47,9 +47,20 @@ def contour_mean(
 
 
 def etdrk_coefficients(
-    linear: np.ndarray, dt: float, order: int, *, num_circle_points: int = 16, circle_radius: float = 1.0
+    linear: np.ndarray,
+    dt: float,
+    order: int,
+    *,
+    num_circle_points: int = 16,
+    circle_radius: float = 1.0,
+    real_part_only: bool = False,
 ) -> dict[str, np.ndarray]:
-    """The exponentials and dt-scaled phi coefficients ETDRK ``order`` needs for diagonal L."""
+    """The exponentials and dt-scaled phi coefficients ETDRK ``order`` needs for diagonal L.
+
+    ``real_part_only`` keeps only the real part of the phi coefficients (not of the
+    exponentials), reproducing APEBench 0.1.1 / Exponax 0.1.0: for a complex L with a
+    nonlinearity that makes the scheme first order; it exists only to reproduce their data.
+    """
     if order not in NEEDED:
         raise ValueError(f"ETDRK order must be 0..4, got {order}")
     z = np.asarray(linear, dtype=complex) * dt
@@ -62,4 +73,6 @@ def etdrk_coefficients(
             coefficients[name] = dt / 2 * contour_mean(PHI_FUNCTIONS["phi1"], z / 2, **contour)
         else:
             coefficients[name] = dt * contour_mean(PHI_FUNCTIONS[name], z, **contour)
+        if real_part_only:
+            coefficients[name] = coefficients[name].real
     return coefficients

@@ -25,12 +25,16 @@ def linear_operator(derivative: np.ndarray, coefficients: Sequence[float | Seque
 
     Order 2 is the Laplacian; order 4 is sum_d k_d^4 (no mixed derivatives, unlike the
     squared Laplacian of :func:`laplacian` squared); odd orders move along (1, ..., 1).
-    A sequence a_j gives one coefficient per direction. Order 0 is a_0 itself, not D a_0.
+    A sequence a_j gives one coefficient per direction. Order 0 follows the same sum:
+    sum_d (i k_d)^0 = D, so a_0 acts as D a_0 (APEBench's convention: in 2D a drag or
+    reaction coefficient c acts as 2 c; the scenario fields keep APEBench's meaning).
     """
     operator = np.zeros((1,) + derivative.shape[1:], dtype=complex)
     for order, coefficient in enumerate(coefficients):
         if order == 0:
-            operator = operator + float(coefficient)
+            operator = operator + np.sum(
+                np.broadcast_to(np.asarray(coefficient, dtype=float), (derivative.shape[0],))
+            )
         elif np.any(np.asarray(coefficient) != 0):
             operator = operator + gradient_inner_product(derivative, coefficient, order=order)
     return operator

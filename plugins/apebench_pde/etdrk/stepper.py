@@ -55,6 +55,7 @@ class ETDRKStepper(eqx.Module):
         num_substeps: int = 1,
         num_circle_points: int = 16,
         circle_radius: float = 1.0,
+        real_coefficients: bool = False,
     ):
         if order not in NEEDED:
             raise ValueError(f"ETDRK order must be 0..4, got {order}")
@@ -63,7 +64,12 @@ class ETDRKStepper(eqx.Module):
         if num_substeps < 1:
             raise ValueError(f"num_substeps must be at least 1, got {num_substeps}")
         coefficients = etdrk_coefficients(
-            linear, dt / num_substeps, order, num_circle_points=num_circle_points, circle_radius=circle_radius
+            linear,
+            dt / num_substeps,
+            order,
+            num_circle_points=num_circle_points,
+            circle_radius=circle_radius,
+            real_part_only=real_coefficients,
         )
         self.coefficients = {name: jnp.asarray(_real_if_real(c)) for name, c in coefficients.items()}
         self.nonlinear = nonlinear

@@ -1,14 +1,17 @@
-"""2D incompressible Navier-Stokes in vorticity form, optionally with Kolmogorov forcing.
+"""2D incompressible Navier-Stokes in vorticity form, optionally with Kolmogorov forcing, in
+APEBench's (Exponax 0.1.0's) convention.
 
-    w_t + (u . grad) w = nu lap w + lambda w + f,   u = (d_1 psi, -d_0 psi),   -lap psi = w,
+The state q is minus the vorticity of the flow that advects it:
 
-on [0, L)^2 (axes x_0, x_1 are the last two array axes). The velocity has curl
-d_0 u_1 - d_1 u_0 = w and is divergence-free by construction. The linear part (viscosity and
-drag lambda, taken literally: Exponax 0.1.0 applies its ``drag`` twice in 2D) is integrated
-exactly; advection and forcing form the nonlinear part.
+    q_t + (u . grad) q = nu lap q + 2 lambda q + f,   u = (d_1 psi, -d_0 psi),   lap psi = q,
 
-Exponax 0.1.0 solves lap psi = w instead, i.e. it evolves -w: its state from -w0 is minus ours
-from w0 when its forcing is -f and its drag lambda / 2 (checked in the datagen benchmark).
+on [0, L)^2 (axes x_0, x_1 are the last two array axes), so d_0 u_1 - d_1 u_0 = -q. The drag
+lambda acts twice (the order-0 coefficient is summed over both directions, as in every generic
+linear operator here), and the Kolmogorov forcing is f = -m gamma cos(2 pi m x_1 / L) (no
+2 pi / L factor). These are APEBench's conventions, kept so that the same fields give the same
+data: in terms of the true vorticity w = -q the PDE is w_t + (u . grad) w = nu lap w +
+2 lambda w + m gamma cos(2 pi m x_1 / L). The linear part is integrated exactly; advection
+and forcing form the nonlinear part.
 """
 
 from __future__ import annotations
@@ -24,6 +27,11 @@ from .spectral import derivative_operator
 from .stepper import ETDRKStepper
 
 
+def inverse_laplacian(derivative: np.ndarray) -> np.ndarray:
+    """1 / (-|k|^2) with the mean mode set to 0: psi_hat = this * q_hat solves lap psi = q."""
+    return -inverse_negative_laplacian(derivative)
+
+
 def inverse_negative_laplacian(derivative: np.ndarray) -> np.ndarray:
     """1 / |k|^2 with the mean mode set to 0: psi_hat = this * w_hat solves -lap psi = w."""
     minus_lap = -laplacian(derivative).real
@@ -31,30 +39,31 @@ def inverse_negative_laplacian(derivative: np.ndarray) -> np.ndarray:
 
 
 def velocity_from_vorticity(
-    w_hat: Complex[Array, " 1 *modes"], derivative: Complex[Array, " 2 *modes"]
+    q_hat: Complex[Array, " 1 *modes"], derivative: Complex[Array, " 2 *modes"]
 ) -> Complex[Array, " 2 *modes"]:
-    """u_hat = (i k_1, -i k_0) psi_hat, the divergence-free velocity whose curl is w."""
-    psi_hat = jnp.asarray(inverse_negative_laplacian(np.asarray(derivative))[0]) * w_hat[0]
+    """u_hat = (i k_1, -i k_0) psi_hat with lap psi = q: the divergence-free velocity whose
+    curl is -q (APEBench's state q is minus the vorticity)."""
+    psi_hat = jnp.asarray(inverse_laplacian(np.asarray(derivative))[0]) * q_hat[0]
     return jnp.stack([derivative[1] * psi_hat, -derivative[0] * psi_hat])
 
 
 def kolmogorov_forcing(
     domain_extent: float, num_points: int, *, injection_mode: int, injection_scale: float
 ) -> np.ndarray:
-    """Vorticity forcing gamma k (2 pi / L) cos(k 2 pi x_1 / L), shape ``(1, N, N)``.
+    """Forcing of the state q = -w: -m gamma cos(2 pi m x_1 / L), shape ``(1, N, N)`` (APEBench).
 
-    It is the curl of the body force (-gamma sin(k 2 pi x_1 / L), 0): shear along x_1 driving
-    the x_0 velocity. The 2 pi / L factor makes the forcing independent of units; Exponax
-    0.1.0 omits it (equal for the default L = 2 pi).
+    For the true vorticity w it is +m gamma cos(2 pi m x_1 / L), the curl of the body force
+    (-gamma (L / 2 pi) sin(2 pi m x_1 / L), 0): shear along x_1 driving the x_0 velocity. At
+    the default L = 2 pi that is the textbook forcing; APEBench has no 2 pi / L factor.
     """
     wavenumber = 2 * np.pi * injection_mode / domain_extent
     x1 = np.arange(num_points) * domain_extent / num_points
-    field = injection_scale * wavenumber * np.cos(wavenumber * x1)
+    field = -injection_scale * injection_mode * np.cos(wavenumber * x1)
     return np.broadcast_to(field[None, None, :], (1, num_points, num_points)).copy()
 
 
 class VorticityConvection(NonlinearTerm):
-    """-b (u . grad) w + f for the scalar vorticity w (one channel, 2D only)."""
+    """-b (u . grad) q + f for the state q = -vorticity (one channel, 2D only; APEBench)."""
 
     inverse_laplacian: Float[Array, " *modes"]
     forcing_hat: Complex[Array, " 1 *modes"] | None
@@ -70,7 +79,7 @@ class VorticityConvection(NonlinearTerm):
         dealiasing_fraction: float = 2 / 3,
     ):
         super().__init__(2, domain_extent, num_points, dealiasing_fraction)
-        self.inverse_laplacian = jnp.asarray(inverse_negative_laplacian(np.asarray(self.derivative))[0])
+        self.inverse_laplacian = jnp.asarray(inverse_laplacian(np.asarray(self.derivative))[0])
         self.forcing_hat = None if forcing is None else jnp.asarray(np.fft.rfftn(forcing, axes=(-2, -1)))
         self.scale = float(scale)
 
@@ -96,8 +105,10 @@ def vorticity_stepper(
     dealiasing_fraction: float = 2 / 3,
     num_circle_points: int = 16,
     circle_radius: float = 1.0,
+    real_coefficients: bool = False,
 ) -> ETDRKStepper:
-    """One step ``dt`` of 2D Navier-Stokes in vorticity form (see the module docstring)."""
+    """One step ``dt`` of 2D Navier-Stokes in APEBench's vorticity form (module docstring):
+    the linear part is nu lap + 2 drag."""
     linear = linear_operator(derivative_operator(2, domain_extent, num_points), (drag, 0.0, diffusivity))
     nonlinear = VorticityConvection(
         domain_extent=domain_extent,
@@ -118,4 +129,5 @@ def vorticity_stepper(
         num_substeps=num_substeps,
         num_circle_points=num_circle_points,
         circle_radius=circle_radius,
+        real_coefficients=real_coefficients,
     )

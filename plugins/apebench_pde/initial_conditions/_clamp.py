@@ -1,4 +1,4 @@
-"""Clamp another generator's output, e.g. to keep Fisher-KPP states in [0, 1]."""
+"""``clamp``: another generator's draw mapped affinely onto [low, high] (APEBench's meaning)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,12 @@ from jaxtyping import Array, Float, PRNGKeyArray
 
 
 class Clamped(eqx.Module):
-    """``inner``'s draw clipped to [low, high]."""
+    """``inner``'s draw rescaled so its minimum is ``low`` and its maximum ``high``.
+
+    The name is APEBench's: it does not clip, it shifts and scales the whole draw (min-max
+    normalisation), so every draw spans exactly [low, high]. Kept so that a ``clamp`` config
+    means the same experiment here and in APEBench 0.1.1.
+    """
 
     inner: Callable[..., Float[Array, "*space"]]
     low: float = eqx.field(static=True)
@@ -22,7 +27,9 @@ class Clamped(eqx.Module):
             raise ValueError(f"clamp needs low <= high, got {self.low} > {self.high}")
 
     def __call__(self, *, key: PRNGKeyArray) -> Float[Array, "*space"]:
-        return jnp.clip(self.inner(key=key), self.low, self.high)
+        field = self.inner(key=key)
+        shifted = field - jnp.min(field)
+        return shifted / jnp.max(shifted) * (self.high - self.low) + self.low
 
 
 def clamp(low: float, high: float, inner: Any, *, num_spatial_dims: int, num_points: int) -> Clamped:

@@ -1,5 +1,12 @@
 """Real fields from one-sided spectra on the periodic unit grid x_i = i/N.
 
+Two conventions live here. :func:`cosine_series_to_field` is the exact one (an entry is one
+real wave of the stated amplitude). :func:`apebench_coefficients_to_field` is APEBench's
+(Exponax 0.1.0): every axis halves the entry of a non-zero, non-Nyquist wavenumber, and the
+entries at m and -m of the rfft's ``m_last = 0`` plane are both used, as independent halves of
+one wave. The random generators use APEBench's, so that their draws are APEBench's to
+float32 round-off; the resulting amplitude per mode is stated in each generator.
+
 Convention used by every spectral generator here: an entry ``c`` of the
 rfft-shaped array at integer wavenumber vector ``m`` stands for the real wave
 ``|c| cos(2π m·x + arg c)``. :func:`cosine_series_to_field` turns that into the
@@ -57,6 +64,26 @@ def cosine_series_to_field(
     m = integer_wavenumbers(num_spatial_dims, num_points)
     standalone = (m[-1] == 0) | (2 * m[-1] == num_points)
     scale = np.where(standalone, 1.0, 0.5) * float(num_points) ** num_spatial_dims
+    return jnp.fft.irfftn(coefficients * scale, s=(num_points,) * num_spatial_dims)
+
+
+def apebench_scaling(num_spatial_dims: int, num_points: int) -> np.ndarray:
+    """prod_d s_d with s_d = N at m_d = 0 or the Nyquist wavenumber, N / 2 elsewhere."""
+    m = integer_wavenumbers(num_spatial_dims, num_points)
+    per_axis = np.where((m == 0) | (2 * np.abs(m) == num_points), float(num_points), num_points / 2)
+    return np.prod(per_axis, axis=0)
+
+
+def apebench_coefficients_to_field(
+    coefficients: Complex[Array, "*half_space"], num_spatial_dims: int, num_points: int
+) -> Float[Array, "*space"]:
+    """irfftn of the coefficients times :func:`apebench_scaling` (APEBench's convention).
+
+    An entry c at m with m_last > 0 gives the wave 2^(1-n) |c| cos(2π m·x + arg c), n the number
+    of non-zero components of m; in the ``m_last = 0`` plane the entries at m and -m give
+    2^(-n) Re(c_m e^(2πi m·x) + c_-m e^(-2πi m·x)); Nyquist entries contribute their real part.
+    """
+    scale = apebench_scaling(num_spatial_dims, num_points)
     return jnp.fft.irfftn(coefficients * scale, s=(num_points,) * num_spatial_dims)
 
 

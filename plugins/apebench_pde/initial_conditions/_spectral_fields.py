@@ -1,4 +1,9 @@
-"""Random fields defined by their spectrum: truncated Fourier series, diffused noise, GRF."""
+"""Random fields defined by their spectrum: truncated Fourier series, diffused noise, GRF.
+
+Each draw consumes its key exactly as APEBench 0.1.1 (Exponax 0.1.0) does and builds the
+field in its convention (see :func:`apebench_coefficients_to_field`), so that a scenario's data
+equal APEBench's for the same seeds to float32 round-off.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +14,10 @@ import numpy as np
 from jaxtyping import Array, Float, PRNGKeyArray
 
 from ._spectral import (
-    cosine_series_to_field,
-    distinct_mode_mask,
+    apebench_coefficients_to_field,
     integer_wavenumbers,
     normalise,
     rfft_shape,
-    scaled_wavenumber_norm,
 )
 
 
@@ -30,17 +33,27 @@ class _GridGenerator(eqx.Module):
 
     @property
     def _half_shape(self) -> tuple[int, ...]:
-        return rfft_shape(self.num_spatial_dims, self.num_points)
+        return (1,) + rfft_shape(self.num_spatial_dims, self.num_points)
+
+    @property
+    def _space(self) -> tuple[int, ...]:
+        return (self.num_points,) * self.num_spatial_dims
+
+
+def _angular_wavenumber_norm(num_spatial_dims: int, num_points: int) -> np.ndarray:
+    """|k| with k = 2π m: the angular wavenumber on the unit domain."""
+    m = integer_wavenumbers(num_spatial_dims, num_points).astype(float)
+    return np.sqrt(np.sum((2.0 * np.pi * m) ** 2, axis=0))
 
 
 class TruncatedFourierSeries(_GridGenerator):
-    """u = o + Σ A_m cos(2π m·x + φ_m) over distinct modes with every |m_d| ≤ cutoff.
+    """u = o + sum over rfft entries m with every |m_d| <= cutoff of c_m = A_m exp(i phi_m).
 
-    A ~ U(-1, 1) and φ ~ U(0, 2π) per mode, offset o ~ U(-0.5, 0.5) unless
-    ``zero_mean`` (then o = 0). The cutoff is inclusive, as in Exponax 0.1.0
-    (``fourier;5`` has modes 1..5 per axis); on grids too coarse for it, all
-    modes below Nyquist are used. Each ±m pair is one wave, so every
-    mode's real-space amplitude is uniform in (0, 1) in every dimension.
+    A ~ U(-1, 1) and phi ~ U(0, 2π) per stored entry (Nyquist included when the cutoff reaches
+    it), offset o ~ U(-0.5, 0.5) unless ``zero_mean`` (then o = 0); the cutoff is inclusive.
+    Entries become waves in APEBench's convention: in 1D each mode is a wave of amplitude |A|;
+    in 2D and 3D a wave with n non-zero wavenumber components has E[amplitude²] =
+    4^(1-n) / 3 off the ``m_last = 0`` plane and 4^(1-n) / 6 in it.
     """
 
     cutoff: int = eqx.field(static=True)
@@ -53,16 +66,14 @@ class TruncatedFourierSeries(_GridGenerator):
 
     def __call__(self, *, key: PRNGKeyArray) -> Float[Array, "*space"]:
         amplitude_key, angle_key, offset_key = jr.split(key, 3)
-        m = integer_wavenumbers(self.num_spatial_dims, self.num_points)
-        active = distinct_mode_mask(self.num_spatial_dims, self.num_points)
-        active &= np.all(np.abs(m) <= self.cutoff, axis=0)
         amplitude = jr.uniform(amplitude_key, self._half_shape, minval=-1.0, maxval=1.0)
         angle = jr.uniform(angle_key, self._half_shape, minval=0.0, maxval=2.0 * jnp.pi)
-        coefficients = jnp.where(active, amplitude * jnp.exp(1j * angle), 0.0)
-        if not self.zero_mean:
-            offset = jr.uniform(offset_key, (), minval=-0.5, maxval=0.5)
-            coefficients = coefficients.at[(0,) * self.num_spatial_dims].set(offset)
-        field = cosine_series_to_field(coefficients, self.num_spatial_dims, self.num_points)
+        inside = np.all(np.abs(integer_wavenumbers(self.num_spatial_dims, self.num_points)) <= self.cutoff, 0)
+        coefficients = amplitude * jnp.exp(1j * angle) * inside
+        low, high = (0.0, 0.0) if self.zero_mean else (-0.5, 0.5)
+        offset = jr.uniform(offset_key, (1,), minval=low, maxval=high)[0]
+        coefficients = coefficients[0].at[(0,) * self.num_spatial_dims].set(offset)
+        field = apebench_coefficients_to_field(coefficients, self.num_spatial_dims, self.num_points)
         return normalise(field, zero_mean=False, max_one=self.max_one)
 
 
@@ -82,19 +93,20 @@ class DiffusedNoise(_GridGenerator):
             raise ValueError(f"intensity must be non-negative, got {self.intensity}")
 
     def __call__(self, *, key: PRNGKeyArray) -> Float[Array, "*space"]:
-        space = (self.num_points,) * self.num_spatial_dims
-        noise = jr.normal(key, space)
-        k = scaled_wavenumber_norm(self.num_spatial_dims, self.num_points)
-        damping = np.exp(-self.intensity * k**2)
-        field = jnp.fft.irfftn(jnp.fft.rfftn(noise) * damping, s=space)
+        noise = jr.normal(key, (1,) + self._space)[0]
+        k = _angular_wavenumber_norm(self.num_spatial_dims, self.num_points)
+        damping = jnp.exp(jnp.asarray(-self.intensity * k**2, dtype=jnp.float32))
+        field = jnp.fft.irfftn(jnp.fft.rfftn(noise) * damping, s=self._space)
         return normalise(field, zero_mean=self.zero_mean, max_one=self.max_one)
 
 
 class GaussianRandomField(_GridGenerator):
     """Gaussian field whose power spectrum follows |k|^(-powerlaw_exponent), k = 2π m.
 
-    Each distinct mode gets a complex normal coefficient times |k|^(-p/2). The
-    mean is a standard normal draw unless ``zero_mean`` (then exactly zero).
+    Every stored rfft entry gets a complex normal coefficient (real and imaginary parts standard
+    normal) times |k|^(-p/2); the mean entry gets weight 1 (a real standard normal mean).
+    Entries become waves in APEBench's convention (see :class:`TruncatedFourierSeries`). With
+    ``zero_mean`` the mean is subtracted afterwards.
     """
 
     powerlaw_exponent: float = eqx.field(static=True)
@@ -103,11 +115,11 @@ class GaussianRandomField(_GridGenerator):
 
     def __call__(self, *, key: PRNGKeyArray) -> Float[Array, "*space"]:
         real_key, imag_key = jr.split(key)
-        norm = scaled_wavenumber_norm(self.num_spatial_dims, self.num_points)
-        active = distinct_mode_mask(self.num_spatial_dims, self.num_points)
-        envelope = np.where(active, np.power(np.where(active, norm, 1.0), -self.powerlaw_exponent / 2), 0.0)
-        if not self.zero_mean:
-            envelope[(0,) * self.num_spatial_dims] = 1.0
+        norm = _angular_wavenumber_norm(self.num_spatial_dims, self.num_points)
+        with np.errstate(divide="ignore"):
+            envelope = np.power(np.where(norm == 0, 1.0, norm), -self.powerlaw_exponent / 2.0)
+        envelope.flat[0] = 1.0
         noise = jr.normal(real_key, self._half_shape) + 1j * jr.normal(imag_key, self._half_shape)
-        field = cosine_series_to_field(noise * envelope, self.num_spatial_dims, self.num_points)
-        return normalise(field, zero_mean=False, max_one=self.max_one)
+        coefficients = noise[0] * jnp.asarray(envelope, dtype=jnp.float32)
+        field = apebench_coefficients_to_field(coefficients, self.num_spatial_dims, self.num_points)
+        return normalise(field, zero_mean=self.zero_mean, max_one=self.max_one)

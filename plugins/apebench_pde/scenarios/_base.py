@@ -16,6 +16,10 @@ INTEGRATOR_DOCS = {
     "dealiasing_fraction": doc("fraction of modes kept by the nonlinear terms' dealiasing", gt=0, le=1),
     "num_circle_points": doc("points of the contour integral of the ETDRK coefficients", ge=1),
     "circle_radius": doc("radius of that contour", gt=0),
+    "etdrk_real_coefficients": doc(
+        "keep only the real part of the ETDRK phi coefficients, as APEBench 0.1.1 does (first order "
+        "for complex linear operators with a nonlinearity); only to reproduce APEBench's data"
+    ),
     "coarse_proportion": doc("the coarse stepper's coefficients are this fraction of the reference's", gt=0),
 }
 _TERMS = {
@@ -139,9 +143,11 @@ class NonlinearSpectralScenario(SpectralScenario):
     dealiasing_fraction: float = 2 / 3
     num_circle_points: int = 16
     circle_radius: float = 1.0
+    etdrk_real_coefficients: bool = False
 
     def solver_options(self) -> dict[str, Any]:
         return {
+            "real_coefficients": self.etdrk_real_coefficients,
             "order": self.order,
             "num_substeps": self.num_substeps,
             "dealiasing_fraction": self.dealiasing_fraction,

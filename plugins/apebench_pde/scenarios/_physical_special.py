@@ -79,9 +79,11 @@ class _Integrator(PhysicalScenario):
     dealiasing_fraction: float = 2 / 3
     num_circle_points: int = 16
     circle_radius: float = 1.0
+    etdrk_real_coefficients: bool = False
 
     def _options(self) -> dict[str, Any]:
         return {
+            "real_coefficients": self.etdrk_real_coefficients,
             "order": self.order,
             "num_substeps": self.num_substeps,
             "num_circle_points": self.num_circle_points,
@@ -115,7 +117,7 @@ class _PolynomialBase(_Integrator):
 
 
 class Polynomial(_PolynomialBase):
-    """u_t = sum_j a_j d^j u + sum_i c_i u^i."""
+    """u_t = sum_j a_j sum_d d_d^j u + sum_i c_i u^i (so a_0 acts as D a_0, APEBench's convention)."""
 
     a_coefs: tuple[float, ...] = (0.02, 0.0, 4e-6, 0.0, 0.0)
     poly_coefs: tuple[float, ...] = (0.0, 0.0, -0.02)
@@ -129,7 +131,8 @@ class Polynomial(_PolynomialBase):
 
 
 class FisherKPP(_PolynomialBase):
-    """u_t = nu lap u + r u - r u^2 (drag_coef r, quadratic_coef -r); states stay in [0, 1]."""
+    """u_t = nu lap u + D r u - r u^2 (drag_coef r, quadratic_coef -r; the order-0 coefficient
+    acts D times in D dimensions, APEBench's convention). In 1D states stay in [0, 1]."""
 
     drag_coef: float = 20.0
     diffusion_coef: float = 0.004
@@ -314,14 +317,17 @@ class _Vorticity(_Integrator):
 
 
 class DecayingTurbulence(_Vorticity):
-    """Unforced 2D Navier-Stokes: the vorticity field swirls and its energy decays."""
+    """Unforced 2D Navier-Stokes: the vorticity field swirls and its energy decays. The state is
+    minus the vorticity (APEBench's convention, see :mod:`apebench_pde.etdrk.vorticity`)."""
 
     short_name: ClassVar[str] = "decay_turb"
 
 
 class KolmogorovFlow(_Vorticity):
-    """Forced at ``injection_mode`` along x_1, with linear drag (literal: lambda w) against the
-    energy pile-up at large scales; reaches a statistically steady chaotic state."""
+    """Forced at ``injection_mode`` along x_1, with linear drag against the energy pile-up at
+    large scales; reaches a statistically steady chaotic state. APEBench's conventions: the state
+    is q = -w (minus the vorticity), the drag acts as 2 drag q, the forcing is
+    -injection_mode injection_scale cos(2 pi m x_1 / L)."""
 
     domain_extent: float = 2 * pi
     diffusivity: float = 1e-2
@@ -395,12 +401,15 @@ def _check_length(name: str, values: tuple, num_spatial_dims: int) -> None:
 
 
 class UnbalancedAdvection(PhysicalScenario):
-    """u_t + c . grad u = 0 for a velocity c with a different speed along every axis."""
+    """u_t + c . grad u = 0 for a velocity c with a different speed along every axis.
+
+    As in APEBench 0.1.1 the default dimension is the base default 1, where the scenario is
+    not defined: construct it with ``num_spatial_dims=3`` (or 2 with a two-entry velocity).
+    """
 
     advection_coef_vector: tuple[float, ...] = (0.01, -0.04, 0.005)
     short_name: ClassVar[str] = "unbal_adv"
     allowed_dims: ClassVar[tuple[int, ...]] = (2, 3)
-    num_spatial_dims: int = 3
 
     def __post_init__(self) -> None:
         super().__post_init__()

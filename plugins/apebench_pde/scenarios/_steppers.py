@@ -19,6 +19,7 @@ def normalized_stepper(
     dealiasing_fraction: float = 2 / 3,
     num_circle_points: int = 16,
     circle_radius: float = 1.0,
+    real_coefficients: bool = False,
 ) -> Any:
     grid = dict(num_spatial_dims=num_spatial_dims, domain_extent=1.0, num_points=num_points)
     linear = linear_operator(derivative_operator(num_spatial_dims, 1.0, num_points), terms.alphas)
@@ -38,5 +39,6 @@ def normalized_stepper(
         num_substeps=num_substeps,
         num_circle_points=num_circle_points,
         circle_radius=circle_radius,
+        real_coefficients=real_coefficients,
         **grid,
     )

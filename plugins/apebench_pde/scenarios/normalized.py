@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from apebench_core.plugin import doc
+
 from ._base import CoefficientFamily, ConvectionScenario, LinearScenario, NonlinearScenario, active_orders
 
 
@@ -130,7 +132,15 @@ class Burgers(_NormalizedConvection):
 
 
 class KuramotoSivashinskyConservative(_NormalizedConvection):
-    convection_beta: float = -6.0e-3  # the anchor defined this value but never used it
+    """As in APEBench 0.1.1 the convection coefficient is ``convection_beta`` (-1.25e-2, the
+    convection default); ``convection_delta`` (-6e-3) is accepted and unused, as there, so that
+    the same fields give the same data in both packages."""
+
+    convection_beta: float = -1.25e-2
+    convection_delta: float = -6.0e-3
+    field_docs: ClassVar[dict] = _NormalizedConvection.field_docs | {
+        "convection_delta": doc("unused: APEBench 0.1.1 declares it but convects with convection_beta"),
+    }
     diffusion_alpha: float = -4.0e-5
     hyp_diffusion_alpha: float = -3.0e-8
     num_warmup_steps: int = 500
