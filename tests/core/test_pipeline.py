@@ -14,9 +14,16 @@ def toy():
         yield
 
 
+#: A learning rate at which 300 Adam steps reach the exact stencil from any of the toy's draws
+#: (at 3e-2 the weights were still 0.03 off after 300 steps for the current initial conditions).
+OPTIM = "adam;300;constant;1e-1"
+
+
 @pytest.fixture(scope="module")
 def result(toy):
-    return ToyAdvection()(network_config="ToyStencil", train_config="one", num_seeds=3, progress=False)
+    return ToyAdvection(optim_config=OPTIM)(
+        network_config="ToyStencil", train_config="one", num_seeds=3, progress=False
+    )
 
 
 def test_table_columns_and_rows(result):
@@ -24,7 +31,7 @@ def test_table_columns_and_rows(result):
     assert list(table.columns[:6]) == ["scenario", "task", "train", "net", "seed", "scenario_kwargs"]
     assert list(table["seed"]) == [0, 1, 2]
     assert table["scenario"].iloc[0] == "1d_toy_adv"
-    assert table["scenario_kwargs"].iloc[0] == "{}"
+    assert table["scenario_kwargs"].iloc[0] == "{'optim_config': 'adam;300;constant;0.1'}"  # canonical
     assert [c for c in table.columns if c.startswith("toy_nrmse_")][:2] == [
         "toy_nrmse_0001",
         "toy_nrmse_0002",
@@ -50,7 +57,9 @@ def test_training_learns_the_shift(result):
 
 def test_seeds_differ_but_are_reproducible(result, toy):
     table, _ = result
-    again, _ = ToyAdvection()(network_config="ToyStencil", train_config="one", num_seeds=3, progress=False)
+    again, _ = ToyAdvection(optim_config=OPTIM)(
+        network_config="ToyStencil", train_config="one", num_seeds=3, progress=False
+    )
     losses = [c for c in table.columns if c.startswith("train_loss_")]
     np.testing.assert_array_equal(table[losses].to_numpy(), again[losses].to_numpy())
     assert table["train_loss_000000"].nunique() == 3
