@@ -54,10 +54,13 @@ def test_linear_matches_analytic_fourier_solution(D):
     np.testing.assert_allclose(u_end, exact(steps * dt), atol=2e-6)
 
 
-def test_zero_order_term_is_not_multiplied_by_dimension():
-    step = stepper(2, 1.0, 8, 0.5, (0.2,), order=0)
-    u = jnp.ones((1, 8, 8))
-    np.testing.assert_allclose(step(u), np.exp(0.1) * np.ones((1, 8, 8)), rtol=1e-6)
+@pytest.mark.parametrize("num_spatial_dims", [1, 2, 3])
+def test_zero_order_term_acts_once_per_dimension(num_spatial_dims):
+    """APEBench's convention (issue 16): the order-0 coefficient is summed over the D directions,
+    so u_t = a0 u becomes u_t = D a0 u; one step of dt = 0.5 with a0 = 0.2 grows u by exp(0.1 D)."""
+    step = stepper(num_spatial_dims, 1.0, 8, 0.5, (0.2,), order=0)
+    u = jnp.ones((1,) + (8,) * num_spatial_dims)
+    np.testing.assert_allclose(step(u), np.exp(0.1 * num_spatial_dims) * np.asarray(u), rtol=1e-6)
 
 
 def test_order_zero_rejects_a_nonlinearity():
