@@ -28,24 +28,36 @@ def _seed_step_metrics(metric_fns: Mapping[str, Callable], states: Array, ref_t:
     return jax.vmap(lambda u: {name: fn(u, ref_t) for name, fn in metric_fns.items()})(states)
 
 
+def _score_chunk(
+    metric_fns: Mapping[str, Callable], states: Array, reference: Array
+) -> dict[str, Array]:
+    """``{metric: (seeds, steps)}`` of one chunk: a compiled loop over its time steps."""
+
+    def one_step(pair: tuple[Array, Array]) -> dict[str, Array]:
+        return _seed_step_metrics(metric_fns, *pair)
+
+    per_step = jax.lax.map(one_step, (jnp.moveaxis(states, 2, 0), jnp.moveaxis(reference, 1, 0)))
+    return {name: values.T for name, values in per_step.items()}
+
+
 def _score_steps(
     metric_fns: Mapping[str, Callable], chunks: Any, reference: Float[Array, " samples time channels *space"]
 ) -> dict[str, np.ndarray]:
     """Metrics of every time step, ``{metric: (seeds, time)}``.
 
     Both scoring paths (a stepper rolled out here, a rollout made elsewhere) feed their states
-    one time step at a time through this one compiled function, so the same rollout gives the
-    same numbers bit for bit (XLA may reduce differently inside differently fused programs).
+    through this one compiled loop whose body scores one time step, so the same rollout gives
+    the same numbers bit for bit whatever the chunking (XLA may reduce differently inside
+    differently fused programs; a loop body is compiled once, whatever the trip count).
     ``chunks`` yields ``(first_step, states (seeds, samples, steps, channels, *space))``.
     """
-    step_fn = jax.jit(functools.partial(_seed_step_metrics, metric_fns))
+    score = jax.jit(functools.partial(_score_chunk, metric_fns))
     values: dict[str, list] = {name: [] for name in metric_fns}
     for first, states in chunks:
-        for k in range(states.shape[2]):
-            out = step_fn(states[:, :, k], reference[:, first + k])
-            for name in metric_fns:
-                values[name].append(out[name])
-    return {name: np.stack([np.asarray(v) for v in values[name]], axis=1) for name in metric_fns}
+        out = score(states, jax.lax.slice_in_dim(reference, first, first + states.shape[2], axis=1))
+        for name in metric_fns:
+            values[name].append(np.asarray(out[name]))
+    return {name: np.concatenate(values[name], axis=1) for name in metric_fns}
 
 
 def _chunk_length(states: Array, horizon: int) -> int:

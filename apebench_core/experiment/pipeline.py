@@ -16,6 +16,7 @@ import equinox as eqx
 import numpy as np
 
 from ..plugin.config import ParsedConfig
+from .compile_cache import activate as activate_compile_cache
 from .data import draw_ic_set, multichannel  # noqa: F401  (import path of the first wave)
 from .evaluation import Evaluation, metric_rollouts, metrics_of_rollout, sample_rollouts  # noqa: F401
 from .networks import count_parameters, extract_seed, init_networks, seed_keys  # noqa: F401
@@ -129,6 +130,7 @@ class ExperimentResult:
 
 def run_raw(experiment: Experiment, *, progress: bool = True) -> RawResult:
     """Train ``experiment.num_seeds`` networks at once (one compiled step for all) and evaluate them."""
+    activate_compile_cache()
     scene, configs = experiment.scene, experiment.configs
     num_steps = num_training_steps(configs["optimizer"])
     metric_fns = build_metrics(configs["metrics"])

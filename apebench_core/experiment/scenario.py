@@ -118,6 +118,9 @@ class BaseScenario(_ScenarioBase):
 
     def _cached(self, name: str, make: Any) -> Any:
         if name not in self._cache:
+            from .compile_cache import activate
+
+            activate()  # data generation is the first compilation of most runs
             self._cache[name] = make()
         return self._cache[name]
 
