@@ -72,11 +72,33 @@ def max_bytes() -> int:
 
 
 def versioned_folder(root: Path | None = None) -> Path:
-    """The folder of this jax/jaxlib pair: an upgrade never reads the old entries."""
-    import jax
-    import jaxlib
+    """The folder of this jax/jaxlib pair: an upgrade never reads the old entries.
+    (Versions from the installed metadata, so that listing the cache imports no JAX.)"""
+    from importlib.metadata import version
 
-    return (root or cache_root()) / "xla" / f"jax-{jax.__version__}-jaxlib-{jaxlib.__version__}"
+    return (root or cache_root()) / "xla" / f"jax-{version('jax')}-jaxlib-{version('jaxlib')}"
+
+
+def usage(root: Path | None = None) -> dict[str, Any]:
+    """Location, switch, cap, and entries/bytes per version folder (no JAX import)."""
+    folder = versioned_folder(root)
+    folders = {}
+    if folder.parent.is_dir():
+        for sub in sorted(folder.parent.iterdir()):
+            files = list(sub.glob(f"*{_SUFFIX}")) if sub.is_dir() else []
+            folders[sub.name] = {"entries": len(files), "bytes": sum(f.stat().st_size for f in files)}
+    return {"enabled": enabled(), "folder": str(folder), "max_bytes": max_bytes(), "folders": folders}
+
+
+def clear(root: Path | None = None) -> int:
+    """Remove every entry of every version; the number removed."""
+    parent = versioned_folder(root).parent
+    removed = 0
+    if parent.is_dir():
+        for file in parent.glob(f"*/*{_SUFFIX}"):
+            file.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def _seal(key: str, payload: bytes) -> bytes:

@@ -94,6 +94,34 @@ def _num_seeds(steppers: Any) -> int:
     return leaves[0].shape[0] if leaves else 1
 
 
+def rollout_and_score(
+    steppers: Any,
+    reference: Float[Array, " samples time channels *space"],
+    metric_fns: Mapping[str, Callable],
+    *,
+    keep_samples: int = 0,
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """``{metric: (seeds, time)}`` of a seed-stacked stepper ensemble rolled out from
+    ``reference[:, 0]``, and the first ``keep_samples`` trajectories of that same rollout,
+    start included, ``(seeds, keep_samples, time, channels, *space)``: the sample rollouts of
+    the results table without rolling out (and compiling) a second time."""
+    reference = jnp.asarray(reference)
+    kept: list[np.ndarray] = []
+
+    def keeping(chunks: Iterator[tuple[int, Array]]) -> Iterator[tuple[int, Array]]:
+        for first, states in chunks:
+            if keep_samples:
+                kept.append(np.asarray(states[:, :keep_samples]))
+            yield first, states
+
+    chunks = _rollout_chunks(steppers, reference[:, 0], reference.shape[1] - 1)
+    out = _score_steps(metric_fns, keeping(chunks), reference[:, 1:])  # report order of the metrics kept
+    num_seeds = next(iter(out.values())).shape[0] if out else _num_seeds(steppers)
+    start = np.asarray(reference[:keep_samples, :1])
+    samples = np.concatenate([np.broadcast_to(start, (num_seeds, *start.shape)), *kept], axis=2)
+    return out, samples
+
+
 def metric_rollouts(
     steppers: Any,
     reference: Float[Array, " samples time channels *space"],
@@ -102,9 +130,7 @@ def metric_rollouts(
     remove_singleton_axis: bool = False,
 ) -> dict[str, np.ndarray]:
     """``{metric: (seeds, time)}`` of a seed-stacked stepper ensemble rolled out from ``reference[:, 0]``."""
-    reference = jnp.asarray(reference)
-    chunks = _rollout_chunks(steppers, reference[:, 0], reference.shape[1] - 1)
-    out = _score_steps(metric_fns, chunks, reference[:, 1:])  # report order of the metrics kept
+    out, _ = rollout_and_score(steppers, reference, metric_fns)
     if remove_singleton_axis:
         out = {name: v[0] if v.shape[0] == 1 else v for name, v in out.items()}
     return out
@@ -195,6 +221,12 @@ class Evaluation:
         """Score an external rollout ``([seeds,] samples, horizon, channels, *space)``."""
         reference = self.test_data[:, 1:] if reference is None else reference
         return metrics_of_rollout(rollout_, reference, self.metric_fns)
+
+    def metrics_and_samples(self, steppers: Any) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """:meth:`metric_rollouts` and the sample rollouts of :meth:`sample_rollouts` from one
+        rollout (equal to that method's up to float32 round-off: the network sees batches of
+        another size)."""
+        return rollout_and_score(steppers, self.test_data, self.metric_fns, keep_samples=self.num_samples_returned)
 
     def sample_rollouts(self, steppers: Any) -> np.ndarray:
         """``(seeds, num_samples_returned, horizon + 1, channels, *space)``, start included."""

@@ -152,8 +152,7 @@ def run_raw(experiment: Experiment, *, progress: bool = True) -> RawResult:
     )
     networks, losses, records = trainer(networks, shuffle_keys=shuffle_keys)
     steppers = eqx.filter_vmap(make_stepper)(networks)
-    metrics = evaluation.metric_rollouts(steppers)
-    samples = evaluation.sample_rollouts(steppers)
+    metrics, samples = evaluation.metrics_and_samples(steppers)
     return RawResult(steppers, networks, losses, records, metrics, samples, seeds)
 
 

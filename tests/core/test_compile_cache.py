@@ -144,3 +144,20 @@ def test_results_bit_identical_without_cold_and_warm_cache_and_damage_is_recompi
     for other in (cold, warm, damaged):
         for name in off:
             assert np.array_equal(off[name], other[name]), name
+
+
+def test_cli_shows_and_clears_the_cache_without_jax(tmp_path):
+    folder = compile_cache.versioned_folder(tmp_path)
+    VerifiedStore(folder, limit=10_000).put("key-a", b"x" * 100)
+    env = {**os.environ, "APEBENCH_CACHE_DIR": str(tmp_path)}
+    code = (
+        "import sys; from apebench_core.cli import main\n"
+        "try: main(sys.argv[1:])\n"
+        "except SystemExit: pass\n"
+        "assert 'jax' not in sys.modules, 'jax imported'\n"
+    )
+    shown = subprocess.run([sys.executable, "-c", code, "cache"], env=env, capture_output=True, text=True)
+    assert shown.returncode == 0, shown.stderr
+    assert str(folder) in shown.stdout and "1 programs" in shown.stdout
+    cleared = subprocess.run([sys.executable, "-c", code, "cache", "--clear"], env=env, capture_output=True, text=True)
+    assert "removed 1 compiled programs" in cleared.stdout and "0 programs" in cleared.stdout
