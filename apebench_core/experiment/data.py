@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import jax
+import jax.numpy as jnp
 from jaxtyping import Array, Float, PRNGKeyArray
 
 
@@ -25,10 +26,18 @@ def draw_ic_set(
     The keys form a chain, as in APEBench/Exponax: sample i uses the second half of the i-th
     split of the running key (``key, sub = split(key)``), so the first samples of a larger set
     equal a smaller set drawn from the same key.
+
+    One compiled draw serves every sample: sets of other sizes (train and test) share the
+    compilation, where a loop over the samples would be compiled once per size.
     """
 
-    def draw(running, _):
+    @jax.jit
+    def draw(running: PRNGKeyArray) -> tuple[PRNGKeyArray, Array]:
         running, sub = jax.random.split(running)
         return running, generator(key=sub)
 
-    return jax.lax.scan(draw, key, None, length=num_samples)[1]
+    states = []
+    for _ in range(num_samples):
+        key, state = draw(key)
+        states.append(state)
+    return jnp.stack(states)
