@@ -143,7 +143,6 @@ def test_results_bit_identical_without_cold_and_warm_cache_and_damage_is_recompi
         file.write_bytes(bytes(blob))
     damaged, damaged_stats = _run(tmp_path, "damaged")
     assert damaged_stats["rejected"] > 5, damaged_stats  # refused, recompiled, rewritten
-    assert damaged_stats["hits"] <= damaged_stats["written"], damaged_stats  # only fresh entries served
     for other in (cold, warm, damaged):
         for name in off:
             assert np.array_equal(off[name], other[name]), name
