@@ -206,7 +206,7 @@ def activate() -> VerifiedStore | None:
         return _store
     import jax
 
-    if jax.config.jax_compilation_cache_dir:  # the user's own JAX cache wins
+    if getattr(jax.config, "jax_compilation_cache_dir", None):  # the user's own JAX cache wins
         return None
     try:
         from jax._src import compilation_cache as jax_cache
@@ -215,7 +215,7 @@ def activate() -> VerifiedStore | None:
             if jax_cache._cache_initialized:  # something set up a cache already
                 return None
             store = VerifiedStore(versioned_folder(), limit=max_bytes())
-            jax_cache._cache = store
+            jax_cache._cache = store  # type: ignore[assignment]  # same get/put interface
             jax_cache._cache_initialized = True
     except (ImportError, AttributeError, OSError) as error:
         logger.warning("compile cache off: %s", error)
