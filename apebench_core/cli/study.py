@@ -10,6 +10,7 @@ import contextlib
 from pathlib import Path
 from typing import Any
 
+import attrs
 import click
 
 from ..plugin.errors import ApebenchError, PlanError
@@ -102,6 +103,21 @@ def _summary(raw_files: list[str], metric_names: str | None) -> None:
     help="Only list each experiment as done, running, missing or corrupt (STUDY optional with --base-path).",
 )
 @click.option("--json", "as_json", is_flag=True, help="With --status: print JSON.")
+@click.option("--suite", help="Run a named suite (see `apebench list suites`) instead of a STUDY file.")
+@click.option("--quick", is_flag=True, help="With --suite: the quick regression budget (see README).")
+@click.option("--net", default="Conv;26;10;relu", show_default=True, help="With --suite: the architecture.")
+@click.option("--train", default="one", show_default=True, help="With --suite: the learning methodology.")
+@click.option("--num-seeds", type=click.IntRange(1), help="With --suite: seeds [default: the protocol's].")
+@click.option(
+    "--write-pins",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="With --suite: store the median errors at the protocol's horizons as pinned numbers.",
+)
+@click.option(
+    "--check-pins",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="With --suite: fail if a median error differs from this pins file beyond round-off.",
+)
 def study_command(
     study: Path | None,
     base_path: Path | None,
@@ -114,18 +130,30 @@ def study_command(
     timeout: float | None,
     show_status: bool,
     as_json: bool,
+    suite: str | None,
+    quick: bool,
+    net: str,
+    train: str,
+    num_seeds: int | None,
+    write_pins: Path | None,
+    check_pins: Path | None,
 ) -> None:
-    """Run every configuration of STUDY (.py with CONFIGS or .toml with [[configs]]) not yet stored.
+    """Run every configuration of STUDY (.py with CONFIGS or .toml with [[configs]]) not yet stored,
+    or of a named suite (--suite).
 
     Interrupted studies resume: finished experiments are skipped, the rest redone. Several
     processes may run studies into one results folder at once.
     """
     if as_json and not show_status:
         raise ValueError("--json goes with --status (it formats the status listing)")
+    suite_run = _SuiteRun.from_options(study, suite, quick, net, train, num_seeds, write_pins, check_pins)
+    if suite_run is not None:
+        study = None
+        base_path = base_path or Path("results") / f"{suite}-{suite_run.protocol.name}"
     if show_status:
-        _print_status(study, base_path, start_seed, as_json)
+        _print_status(study, base_path, start_seed, as_json, suite_run)
         return
-    if study is None:
+    if study is None and suite_run is None:
         raise ValueError("missing argument STUDY (a .py or .toml study file; only --status works without it)")
     if workers is not None and scheduler is not None:
         raise click.UsageError("use --workers (local cluster) or --scheduler (existing cluster), not both")
@@ -133,7 +161,7 @@ def study_command(
     from ..study.runner import plan_study, run_study
     from ..study.store import read_raw
 
-    configs = _configs(study, start_seed)
+    configs = _configs(study, start_seed, suite_run)
     base = _results_folder(study, base_path)
     try:
         plan_study(
@@ -141,7 +169,8 @@ def study_command(
         )  # every config checked before a cluster starts or anything trains
     except ValueError as error:  # one error line per bad configuration, each naming the file
         lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-        raise PlanError("\n".join(f"{study}: {line}" for line in lines)) from None
+        source = study if study is not None else f"suite {suite}"
+        raise PlanError("\n".join(f"{source}: {line}" for line in lines)) from None
     with _executor(workers, scheduler) as executor:
         raw_files, _ = run_study(
             configs, base, overwrite=overwrite, executor=executor, timeout=timeout, report=click.echo
@@ -154,11 +183,101 @@ def study_command(
     except KeyError as error:
         raise ValueError(f"cannot melt metric {metric_name!r}: {error.args[0]}") from error
     click.echo(f"wrote melted tables and {len(raw_files)} experiments under {base}")
-    _summary(raw_files, ",".join(metrics))
+    if suite_run is None:
+        _summary(raw_files, ",".join(metrics))
+    else:
+        suite_run.finish(raw_files, metrics[0])
 
 
-def _configs(study: Path, start_seed: int | None) -> list[dict[str, Any]]:
-    configs = load_study(study)
+@attrs.frozen
+class _SuiteRun:
+    """The suite options of ``apebench study``: which suite, under which protocol, and the pins."""
+
+    name: str
+    protocol: Any
+    net: str
+    train: str
+    num_seeds: int | None
+    write_pins: Path | None
+    check_pins: Path | None
+
+    @classmethod
+    def from_options(
+        cls, study, suite, quick, net, train, num_seeds, write_pins, check_pins
+    ) -> _SuiteRun | None:
+        if suite is None:
+            given = [
+                flag
+                for flag, value in (
+                    ("--quick", quick),
+                    ("--num-seeds", num_seeds),
+                    ("--write-pins", write_pins),
+                    ("--check-pins", check_pins),
+                )
+                if value
+            ]
+            if given:
+                raise click.UsageError(f"{', '.join(given)} only go(es) with --suite")
+            return None
+        if study is not None:
+            raise click.UsageError(
+                f"give a STUDY file or --suite, not both (got {study} and --suite {suite})"
+            )
+        from ..plugin.registry import get_registry
+        from ..study.suite import get_protocol
+
+        get_registry().get("suite", suite)  # an unknown suite fails here, naming the known ones
+        if check_pins is not None:
+            _read_pins(check_pins)  # a missing or broken pins file fails before anything trains
+        return cls(
+            suite, get_protocol("quick" if quick else "full"), net, train, num_seeds, write_pins, check_pins
+        )
+
+    def configs(self) -> list[dict[str, Any]]:
+        from ..study.suite import suite_configs
+
+        return suite_configs(
+            self.name, net=self.net, train=self.train, protocol=self.protocol.name, num_seeds=self.num_seeds
+        )
+
+    def finish(self, raw_files: list[str], metric: str) -> None:
+        """Print the suite table; write or check the pins."""
+        from ..study.pins import compare_pins, format_table, pin_document, suite_table, write_pins
+        from ..study.store import read_raw
+
+        table = suite_table((read_raw(f) for f in raw_files), metric, self.protocol.horizons)
+        click.echo(f"\nmedian {metric} over seeds, suite {self.name}, protocol {self.protocol.name}:")
+        click.echo(format_table(table, metric))
+        if self.write_pins is not None:
+            about = {
+                "suite": self.name,
+                "protocol": self.protocol.name,
+                "net": self.net,
+                "train": self.train,
+                "num_seeds": self.num_seeds or self.protocol.num_seeds,
+            }
+            click.echo(
+                f"wrote pins {write_pins(self.write_pins, pin_document(table, metric=metric, about=about))}"
+            )
+        if self.check_pins is not None:
+            problems = compare_pins(table, _read_pins(self.check_pins))
+            if problems:
+                raise ApebenchError(
+                    f"{len(problems)} numbers differ from {self.check_pins}: " + "; ".join(problems)
+                )
+            click.echo(f"all {table.size} numbers match {self.check_pins}")
+
+
+def _read_pins(path: Path) -> dict[str, Any]:
+    from ..study.pins import read_pins
+
+    return read_pins(path)
+
+
+def _configs(
+    study: Path | None, start_seed: int | None, suite_run: _SuiteRun | None = None
+) -> list[dict[str, Any]]:
+    configs = suite_run.configs() if suite_run is not None else load_study(study)  # type: ignore[arg-type]
     return configs if start_seed is None else [{**config, "start_seed": start_seed} for config in configs]
 
 
@@ -171,7 +290,13 @@ def _results_folder(study: Path | None, base_path: Path | None) -> Path:
     return study.resolve().parent / "results"
 
 
-def _print_status(study: Path | None, base_path: Path | None, start_seed: int | None, as_json: bool) -> None:
+def _print_status(
+    study: Path | None,
+    base_path: Path | None,
+    start_seed: int | None,
+    as_json: bool,
+    suite_run: _SuiteRun | None,
+) -> None:
     """``--status``: every experiment of the study (or of the folder) as done/running/missing/corrupt."""
     import json
 
@@ -179,7 +304,7 @@ def _print_status(study: Path | None, base_path: Path | None, start_seed: int | 
 
     if study is None and base_path is None:
         raise ValueError("--status needs a STUDY file or --base-path (the results folder to list)")
-    configs = None if study is None else _configs(study, start_seed)
+    configs = None if study is None and suite_run is None else _configs(study, start_seed, suite_run)
     base = _results_folder(study, base_path)
     states = study_status(configs, base)
     counts = {

@@ -28,9 +28,7 @@ def _seed_step_metrics(metric_fns: Mapping[str, Callable], states: Array, ref_t:
     return jax.vmap(lambda u: {name: fn(u, ref_t) for name, fn in metric_fns.items()})(states)
 
 
-def _score_chunk(
-    metric_fns: Mapping[str, Callable], states: Array, reference: Array
-) -> dict[str, Array]:
+def _score_chunk(metric_fns: Mapping[str, Callable], states: Array, reference: Array) -> dict[str, Array]:
     """``{metric: (seeds, steps)}`` of one chunk: a compiled loop over its time steps."""
 
     def one_step(pair: tuple[Array, Array]) -> dict[str, Array]:
@@ -226,7 +224,9 @@ class Evaluation:
         """:meth:`metric_rollouts` and the sample rollouts of :meth:`sample_rollouts` from one
         rollout (equal to that method's up to float32 round-off: the network sees batches of
         another size)."""
-        return rollout_and_score(steppers, self.test_data, self.metric_fns, keep_samples=self.num_samples_returned)
+        return rollout_and_score(
+            steppers, self.test_data, self.metric_fns, keep_samples=self.num_samples_returned
+        )
 
     def sample_rollouts(self, steppers: Any) -> np.ndarray:
         """``(seeds, num_samples_returned, horizon + 1, channels, *space)``, start included."""

@@ -46,7 +46,8 @@ def _field_widgets(key: str, spec: Any, fields: dict[str, Any]) -> dict[str, Any
     dims = tuple(spec.metadata.get("dims") or (1, 2, 3))
     default_dims = fields["num_spatial_dims"].default if "num_spatial_dims" in fields else dims[0]
     if "num_spatial_dims" in fields:
-        initial = default_dims if default_dims in dims else dims[0]
+        stable = spec.metadata.get("stable_dims") or dims  # where the default fields make sense
+        initial = default_dims if default_dims in dims else stable[0]
         values["num_spatial_dims"] = st.sidebar.selectbox(
             "dimension", dims, index=dims.index(initial), key=f"{key}:num_spatial_dims"
         )

@@ -182,14 +182,15 @@ _TABLE = {
         (2,),
         (2,),
     ),
-    # the defaults of the special linear scenarios fix the dimension (vectors of length D)
-    "phy_unbal_adv": ("physical", "UnbalancedAdvection", "advection with a velocity vector", (3,), (3,)),
-    "phy_diag_diff": ("physical", "DiagonalDiffusion", "diffusion with one coefficient per axis", (2,), (2,)),
+    # the special linear scenarios run in 2D and 3D (the paper's suite has both); their default
+    # vectors fix one dimension (the stable one): the other needs a vector or matrix of its size
+    "phy_unbal_adv": ("physical", "UnbalancedAdvection", "advection with a velocity vector", (2, 3), (3,)),
+    "phy_diag_diff": ("physical", "DiagonalDiffusion", "diffusion with one coefficient per axis", (2, 3), (2,)),
     "phy_aniso_diff": (
         "physical",
         "AnisotropicDiffusion",
         "diffusion with a matrix: div(A grad u)",
-        (2,),
+        (2, 3),
         (2,),
     ),
     "phy_mix_disp": ("physical", "SpatiallyMixedDispersion", "dispersion (1 . grad) lap u", (2, 3), (2,)),

@@ -1,7 +1,8 @@
 """Named scenario suites (pure data, no JAX): the APEBench paper's curation of 46 PDEs.
 
 A suite is a list of scenario configurations ``{"scenario": key, **attribute overrides}``;
-:func:`suite_configs` turns one into experiment configurations for the study runner.
+:func:`apebench_core.study.suite.suite_configs` turns one into experiment configurations
+under a protocol (the paper's budget or the quick one).
 """
 
 from __future__ import annotations
@@ -82,29 +83,3 @@ SUITE_SPECS = [
     )
 ]
 
-
-def suite_configs(
-    name: str,
-    *,
-    net: str,
-    train: str,
-    task: str = "predict",
-    num_seeds: int = 1,
-    start_seed: int = 0,
-) -> list[dict[str, Any]]:
-    """One experiment configuration per scenario of suite ``name`` (keys scenario, task, net,
-    train, start_seed, num_seeds, then the scenario's attribute overrides)."""
-    from apebench_core.plugin import get_registry
-
-    return [
-        {
-            "scenario": entry["scenario"],
-            "task": task,
-            "net": net,
-            "train": train,
-            "start_seed": start_seed,
-            "num_seeds": num_seeds,
-            **{k: v for k, v in entry.items() if k != "scenario"},
-        }
-        for entry in get_registry().build("suite", name)
-    ]

@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 import apebench_core as apebench
-from apebench_pde._catalogue_suites import suite_configs
+from apebench_core.study.suite import suite_configs
 
 SUITE = apebench.build("suite", "apebench_v1")
 
