@@ -105,7 +105,7 @@ def _summary(raw_files: list[str], metric_names: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="With --status: print JSON.")
 @click.option("--suite", help="Run a named suite (see `apebench list suites`) instead of a STUDY file.")
 @click.option("--quick", is_flag=True, help="With --suite: the quick regression budget (see README).")
-@click.option("--net", default="Conv;26;10;relu", show_default=True, help="With --suite: the architecture.")
+@click.option("--net", help="With --suite: the architecture [default: the protocol's].")
 @click.option("--train", default="one", show_default=True, help="With --suite: the learning methodology.")
 @click.option("--num-seeds", type=click.IntRange(1), help="With --suite: seeds [default: the protocol's].")
 @click.option(
@@ -132,7 +132,7 @@ def study_command(
     as_json: bool,
     suite: str | None,
     quick: bool,
-    net: str,
+    net: str | None,
     train: str,
     num_seeds: int | None,
     write_pins: Path | None,
@@ -197,7 +197,7 @@ class _SuiteRun:
     protocol: Any
     net: str
     train: str
-    num_seeds: int | None
+    num_seeds: int
     write_pins: Path | None
     check_pins: Path | None
 
@@ -205,17 +205,10 @@ class _SuiteRun:
     def from_options(
         cls, study, suite, quick, net, train, num_seeds, write_pins, check_pins
     ) -> _SuiteRun | None:
+        options = {"--quick": quick, "--num-seeds": num_seeds, "--write-pins": write_pins}
+        options["--check-pins"] = check_pins
         if suite is None:
-            given = [
-                flag
-                for flag, value in (
-                    ("--quick", quick),
-                    ("--num-seeds", num_seeds),
-                    ("--write-pins", write_pins),
-                    ("--check-pins", check_pins),
-                )
-                if value
-            ]
+            given = [flag for flag, value in options.items() if value]
             if given:
                 raise click.UsageError(f"{', '.join(given)} only go(es) with --suite")
             return None
@@ -227,11 +220,28 @@ class _SuiteRun:
         from ..study.suite import get_protocol
 
         get_registry().get("suite", suite)  # an unknown suite fails here, naming the known ones
-        if check_pins is not None:
-            _read_pins(check_pins)  # a missing or broken pins file fails before anything trains
-        return cls(
-            suite, get_protocol("quick" if quick else "full"), net, train, num_seeds, write_pins, check_pins
+        protocol = get_protocol("quick" if quick else "full")
+        run = cls(
+            suite,
+            protocol,
+            net or protocol.net,
+            train,
+            num_seeds or protocol.num_seeds,
+            write_pins,
+            check_pins,
         )
+        if check_pins is not None:  # a missing, broken or other run's pins file fails before anything trains
+            _check_same_run(check_pins, run.about())
+        return run
+
+    def about(self) -> dict[str, Any]:
+        """What decides the numbers, stored with the pins."""
+        budget = {"overrides": dict(self.protocol.overrides), "num_points": dict(self.protocol.num_points)}
+        return {"suite": self.name, "protocol": self.protocol.name, "budget": budget} | {
+            "net": self.net,
+            "train": self.train,
+            "num_seeds": self.num_seeds,
+        }
 
     def configs(self) -> list[dict[str, Any]]:
         from ..study.suite import suite_configs
@@ -242,25 +252,17 @@ class _SuiteRun:
 
     def finish(self, raw_files: list[str], metric: str) -> None:
         """Print the suite table; write or check the pins."""
-        from ..study.pins import compare_pins, format_table, pin_document, suite_table, write_pins
+        from ..study.pins import compare_pins, format_table, pin_document, read_pins, suite_table, write_pins
         from ..study.store import read_raw
 
         table = suite_table((read_raw(f) for f in raw_files), metric, self.protocol.horizons)
         click.echo(f"\nmedian {metric} over seeds, suite {self.name}, protocol {self.protocol.name}:")
         click.echo(format_table(table, metric))
         if self.write_pins is not None:
-            about = {
-                "suite": self.name,
-                "protocol": self.protocol.name,
-                "net": self.net,
-                "train": self.train,
-                "num_seeds": self.num_seeds or self.protocol.num_seeds,
-            }
-            click.echo(
-                f"wrote pins {write_pins(self.write_pins, pin_document(table, metric=metric, about=about))}"
-            )
+            document = pin_document(table, metric=metric, about=self.about())
+            click.echo(f"wrote pins {write_pins(self.write_pins, document)}")
         if self.check_pins is not None:
-            problems = compare_pins(table, _read_pins(self.check_pins))
+            problems = compare_pins(table, read_pins(self.check_pins))
             if problems:
                 raise ApebenchError(
                     f"{len(problems)} numbers differ from {self.check_pins}: " + "; ".join(problems)
@@ -268,10 +270,19 @@ class _SuiteRun:
             click.echo(f"all {table.size} numbers match {self.check_pins}")
 
 
-def _read_pins(path: Path) -> dict[str, Any]:
+def _check_same_run(path: Path, about: dict[str, Any]) -> None:
+    """Pins compare only against the run that made them: same suite, protocol, net, train, seeds."""
+    import json
+
     from ..study.pins import read_pins
 
-    return read_pins(path)
+    pinned = json.loads(json.dumps(read_pins(path)))
+    for key, value in json.loads(json.dumps(about)).items():
+        if pinned.get(key) != value:
+            raise ValueError(
+                f"pins file {path}: field {key!r} is {pinned.get(key)!r} there but {value!r} in this run "
+                "(pins check only the run that wrote them)"
+            )
 
 
 def _configs(

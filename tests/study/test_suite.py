@@ -16,8 +16,9 @@ from apebench_core.testing import registered_plugin
 
 
 def test_quick_protocol_shrinks_every_paper_configuration_and_all_of_them_plan(tmp_path):
-    quick = suite_configs("apebench_v1", net="Conv;26;10;relu", train="one", protocol="quick")
+    quick = suite_configs("apebench_v1", protocol="quick")
     assert len(quick) == 46
+    assert {(c["net"], c["train"]) for c in quick} == {("Conv;8;4;relu", "one")}
     budget = PROTOCOLS["quick"]
     for config in quick:
         assert {key: config[key] for key in budget.overrides} == budget.overrides
@@ -111,18 +112,22 @@ def test_cli_runs_a_suite_writes_pins_and_checks_them(tmp_path, toy, monkeypatch
         assert (tmp_path / "results" / "toy_suite-quick" / "raw").is_dir()
         pins = json.loads((tmp_path / "pins.json").read_text())
         assert len(pins["pins"]) == 2  # one scenario name, two experiments: told apart by their overrides
-        assert pins["protocol"] == "quick" and pins["num_seeds"] == 2 and pins["horizons"] == [1, 10, 50]
+        assert pins["protocol"] == "quick" and pins["num_seeds"] == 2 and pins["horizons"] == [1, 5, 20]
 
         result = _study(*quick, "--check-pins", "pins.json")
         assert result.exit_code == 0 and "numbers match pins.json" in result.output
 
+        result = _study(*quick, "--num-seeds", "3", "--check-pins", "pins.json")
+        assert result.exit_code == 1
+        assert "field 'num_seeds' is 2 there but 3 in this run" in result.stderr
+
         scenario = next(iter(pins["pins"]))
-        pins["pins"][scenario]["10"] *= 1.5
+        pins["pins"][scenario]["5"] *= 1.5
         (tmp_path / "tampered.json").write_text(json.dumps(pins))
         result = _study(*quick, "--check-pins", "tampered.json")
-        assert result.exit_code == 1
+        assert result.exit_code == 1, result.output
         assert result.stderr.startswith("error: 1 numbers differ from tampered.json: ")
-        assert f"{scenario} step 10" in result.stderr
+        assert f"{scenario} step 5" in result.stderr
 
 
 @pytest.mark.parametrize(
