@@ -144,10 +144,11 @@ def ensure_apebench_venv() -> None:
     )
 
 
-def run(side: str, code: str, *args) -> dict:
-    """Run ``code`` with ``args`` in the side's interpreter; its last output line is JSON."""
+def run(side: str, code: str, *args, **env: str) -> dict:
+    """Run ``code`` with ``args`` (and ``env`` added to the environment) in the side's interpreter;
+    its last output line is JSON."""
     python = sys.executable if side == "ours" else str(APEBENCH_PYTHON)
-    env = dict(os.environ, APEBENCH_NO_PROGRESS="1", TQDM_DISABLE="1")
+    env = dict(os.environ, APEBENCH_NO_PROGRESS="1", TQDM_DISABLE="1", **env)
     out = subprocess.run(
         [python, "-c", code, side, *map(str, args)], check=True, capture_output=True, text=True, env=env
     )

@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 Tree = TypeVar("Tree")
 
 ENV_CPU_DEVICES = "APEBENCH_CPU_DEVICES"
+ENV_SEED_BATCH = "APEBENCH_SEED_BATCH"
 
 
 def usable_cores() -> int:
@@ -93,28 +94,75 @@ def spread_seeds(tree: Tree, num_seeds: int) -> Tree:
     return jax.tree.map(spread, tree)
 
 
+def seed_batch() -> int | None:
+    """How many seeds a device trains at once (``APEBENCH_SEED_BATCH``): 1 by default, ``all`` (None)
+    to vmap them all.
+
+    On CPU, seeds one after another cost the same per seed however many a device holds, and
+    each seed's convolutions keep their minibatch folding (:mod:`apebench_nets.shifted_conv`);
+    vmapped, XLA's products over the seed axis grow faster than the seed count.
+    """
+    chosen = os.environ.get(ENV_SEED_BATCH, "").strip().lower()
+    if chosen == "all":
+        return None
+    if chosen.isdigit() and int(chosen) >= 1:
+        return int(chosen)
+    if chosen:
+        warnings.warn(
+            f"{ENV_SEED_BATCH}={chosen!r} is not a positive integer or 'all'; seeds run one at a time",
+            stacklevel=2,
+        )
+    return 1
+
+
+def each_seed(fn: Callable, seeded: tuple[bool, ...], count: int, batch: int | None) -> Callable:
+    """``fn`` over the leading axis (of length ``count``) of the arguments flagged in ``seeded``:
+    ``batch`` seeds at a time with ``lax.map`` (None: all at once, vmapped).
+
+    One seed runs ``fn`` itself, without a seed axis: XLA lays the products out worse around a
+    batch axis of length one (two seeds of a 9-layer 26-channel conv stack, one per device:
+    8.6 ms per gradient vmapped, 6.9 ms this way).
+    """
+    import jax
+
+    if count == 1:
+
+        def one_seed(*args):
+            args = tuple(
+                jax.tree.map(lambda leaf: leaf[0], a) if s else a for a, s in zip(args, seeded, strict=True)
+            )
+            return jax.tree.map(lambda leaf: leaf[None], fn(*args))
+
+        return one_seed
+    if batch is None or batch >= count:
+        return jax.vmap(fn, in_axes=tuple(0 if s else None for s in seeded))
+
+    def in_turn(*args):
+        def one(seed_args):
+            rest = iter(seed_args)
+            return fn(*(next(rest) if s else a for a, s in zip(args, seeded, strict=True)))
+
+        return jax.lax.map(
+            one, [a for a, s in zip(args, seeded, strict=True) if s], batch_size=batch if batch > 1 else None
+        )
+
+    return in_turn
+
+
 def map_seeds(fn: Callable, num_seeds: int, seeded: tuple[bool, ...]) -> Callable:
     """``fn`` of one seed, mapped over the leading seed axis of the arguments flagged in ``seeded``
-    (the others are shared), each device running its share of the seeds of :func:`spread_seeds`.
+    (the others are shared), each device running its share of the seeds of :func:`spread_seeds`
+    (:func:`each_seed`, :func:`seed_batch` at a time).
 
-    A device holding one seed runs ``fn`` itself, without a seed axis: XLA lays the products out
-    worse around a batch axis of length one (two seeds of a 9-layer 26-channel conv stack, one
-    per device: 8.6 ms per gradient vmapped and sharded by the compiler, 6.9 ms this way).
     The outputs keep the seed layout of the inputs, so the next call reuses the compilation.
     """
     import jax
     from jax.sharding import PartitionSpec
 
-    vmapped = jax.vmap(fn, in_axes=tuple(0 if s else None for s in seeded))
     sharding, padded = seed_layout(num_seeds)
     if sharding is None:
-        return vmapped
-
-    def one_seed_per_device(*args):
-        args = [jax.tree.map(lambda leaf: leaf[0], a) if s else a for a, s in zip(args, seeded, strict=True)]
-        return jax.tree.map(lambda leaf: leaf[None], fn(*args))
-
-    local = one_seed_per_device if padded == sharding.mesh.size else vmapped
+        return each_seed(fn, seeded, num_seeds, seed_batch())
+    local = each_seed(fn, seeded, padded // sharding.mesh.size, seed_batch())
     specs = tuple(PartitionSpec("seeds") if s else PartitionSpec() for s in seeded)
     # no collectives between seeds, so no replication tracking: it would reject a loop that
     # starts from shared data and continues with a seed's values

@@ -123,3 +123,63 @@ def test_map_seeds_runs_loops_from_shared_data_per_device(num_seeds):
     rows, err = json.loads(run_python(MAP_SEEDS, str(num_seeds), APEBENCH_CPU_DEVICES="2"))
     assert rows == num_seeds
     assert err < 1e-5
+
+
+@pytest.mark.parametrize("batch", [1, 2, None], ids=["in-turn", "pairs", "vmapped"])
+@pytest.mark.parametrize("count", [1, 3])
+def test_each_seed_gives_every_seed_what_it_gets_alone(count, batch):
+    import jax
+    import jax.numpy as jnp
+
+    from apebench_core.devices import each_seed
+
+    def per_seed(scale, shared, offset):
+        return {
+            "value": jnp.sin(shared * scale).sum() + offset,
+            "grad": jax.grad(lambda s: jnp.cos(shared * s).sum())(scale),
+        }
+
+    scales, offsets = jnp.linspace(0.5, 0.9, count), jnp.arange(count, dtype=float)
+    shared = jnp.arange(4.0)
+    out = jax.jit(each_seed(per_seed, (True, False, True), count, batch))(scales, shared, offsets)
+    for k in range(count):
+        alone = per_seed(scales[k], shared, offsets[k])
+        for name in alone:
+            np.testing.assert_allclose(out[name][k], alone[name], rtol=1e-6)
+
+
+# A tiny Conv training (its convolutions take the minibatch-folding path when a seed runs alone
+# on a device or in turn, and the seed-batched path when vmapped) and its per-seed numbers.
+SEEDS = (
+    "import json, sys\n"
+    "import apebench_core as apebench\n"
+    "start, count = map(int, sys.argv[1:3])\n"
+    "table, _ = apebench.run_experiment(scenario='diff_adv', net='Conv;8;2;relu', train='one',"
+    " start_seed=start, num_seeds=count, num_points=32, num_train_samples=4, train_temporal_horizon=5,"
+    " num_test_samples=3, test_temporal_horizon=6, optim_config='adam;20;constant;1e-3',"
+    " record_loss_every=10, progress=False)\n"
+    "print(json.dumps(table.filter(regex=r'^(train_loss|mean_nRMSE)_').to_numpy(float).tolist()))\n"
+)
+
+
+def test_a_seed_trains_the_same_in_turn_vmapped_or_alone():
+    """Three seeds on one device, one after another (the default) or vmapped, and the last seed
+    trained alone: the same numbers for every seed, so no seed depends on how many run."""
+    in_turn = np.asarray(json.loads(run_python(SEEDS, "0", "3", APEBENCH_CPU_DEVICES="1")))
+    vmapped = json.loads(run_python(SEEDS, "0", "3", APEBENCH_CPU_DEVICES="1", APEBENCH_SEED_BATCH="all"))
+    alone = json.loads(run_python(SEEDS, "2", "1", APEBENCH_CPU_DEVICES="1"))
+    assert in_turn.shape[0] == 3
+    np.testing.assert_allclose(in_turn, vmapped, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(in_turn[2:], alone, rtol=1e-5, atol=1e-7)
+
+
+def test_an_invalid_seed_batch_warns_and_runs_seeds_in_turn(monkeypatch):
+    from apebench_core.devices import seed_batch
+
+    monkeypatch.setenv("APEBENCH_SEED_BATCH", "all")
+    assert seed_batch() is None
+    monkeypatch.setenv("APEBENCH_SEED_BATCH", "4")
+    assert seed_batch() == 4
+    monkeypatch.setenv("APEBENCH_SEED_BATCH", "many")
+    with pytest.warns(UserWarning, match="APEBENCH_SEED_BATCH='many'"):
+        assert seed_batch() == 1

@@ -45,6 +45,17 @@ def test_looped_blocks_give_the_unrolled_values_and_gradients(x64, promised):
         np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
 
 
-def test_res_runs_its_blocks_as_a_loop_and_fno_unrolled(build):
-    assert build("Res;4;2;relu").loop_over_blocks
+def test_res_loops_over_its_blocks_only_when_the_activation_needs_its_input(build):
+    assert not build("Res;4;2;relu").loop_over_blocks  # relu is differentiated through its output
+    assert build("Res;4;2;gelu").loop_over_blocks
     assert not build("FNO;2;4;2;gelu").loop_over_blocks
+
+
+def test_relu_and_its_derivative_equal_jax_nn_relu():
+    from apebench_nets.activations import relu
+
+    x = jnp.array([-2.0, -0.0, 0.0, 1e-30, 3.0, jnp.nan])
+    np.testing.assert_array_equal(relu(x), jax.nn.relu(x))
+    grad = jax.vmap(jax.grad(relu))(x)
+    np.testing.assert_array_equal(grad, jax.vmap(jax.grad(jax.nn.relu))(x))
+    np.testing.assert_array_equal(jax.vmap(jax.grad(lambda v: relu(relu(v) * 2.0)))(x), [0, 0, 0, 2, 2, 0])
