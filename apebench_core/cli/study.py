@@ -210,12 +210,11 @@ class _SuiteRun:
         if suite is None:
             given = [flag for flag, value in options.items() if value]
             if given:
-                raise click.UsageError(f"{', '.join(given)} only go(es) with --suite")
+                verb = "goes" if len(given) == 1 else "go"
+                raise ValueError(f"{', '.join(given)} {verb} only with --suite NAME")
             return None
         if study is not None:
-            raise click.UsageError(
-                f"give a STUDY file or --suite, not both (got {study} and --suite {suite})"
-            )
+            raise ValueError(f"give a STUDY file or --suite, not both (got {study} and --suite {suite})")
         from ..plugin.registry import get_registry
         from ..study.suite import get_protocol
 

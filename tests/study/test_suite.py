@@ -134,7 +134,9 @@ def test_cli_runs_a_suite_writes_pins_and_checks_them(tmp_path, toy, monkeypatch
     ("args", "fragment"),
     [
         (("--suite", "nope"), "nope"),
-        (("--quick",), "--quick only go(es) with --suite"),
+        (("--quick",), "error: --quick goes only with --suite NAME"),
+        (("--quick", "--num-seeds", "2"), "error: --quick, --num-seeds go only with --suite NAME"),
+        (("--suite", "apebench_v1", "study.toml"), "error: give a STUDY file or --suite, not both"),
         (("--suite", "apebench_v1", "--check-pins", "absent.json"), "pins file absent.json: cannot be read"),
         (("--suite", "apebench_v1", "--net", "Conv;26;x;relu"), "Conv;26;x;relu"),
     ],
