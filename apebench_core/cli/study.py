@@ -13,6 +13,7 @@ from typing import Any
 import attrs
 import click
 
+from ..experiment import defaults
 from ..plugin.errors import ApebenchError, PlanError
 from .app import main
 
@@ -106,7 +107,9 @@ def _summary(raw_files: list[str], metric_names: str | None) -> None:
 @click.option("--suite", help="Run a named suite (see `apebench list suites`) instead of a STUDY file.")
 @click.option("--quick", is_flag=True, help="With --suite: the quick regression budget (see README).")
 @click.option("--net", help="With --suite: the architecture [default: the protocol's].")
-@click.option("--train", default="one", show_default=True, help="With --suite: the learning methodology.")
+@click.option(
+    "--train", default=defaults.TRAIN, show_default=True, help="With --suite: the learning methodology."
+)
 @click.option("--num-seeds", type=click.IntRange(1), help="With --suite: seeds [default: the protocol's].")
 @click.option(
     "--write-pins",

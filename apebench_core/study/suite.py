@@ -13,6 +13,7 @@ from typing import Any
 
 import attrs
 
+from ..experiment import defaults
 from ..plugin.errors import ConfigError
 from ..plugin.registry import get_registry
 
@@ -40,7 +41,7 @@ PROTOCOLS: dict[str, Protocol] = {
         overrides={},
         num_points={},
         num_seeds=1,
-        net="Conv;26;10;relu",
+        net=defaults.NET,
         horizons=(1, 10, 100, 200),
     ),
     "quick": Protocol(
@@ -53,13 +54,13 @@ PROTOCOLS: dict[str, Protocol] = {
             "train_temporal_horizon": 10,
             "num_test_samples": 2,
             "test_temporal_horizon": 20,
-            "optim_config": "adam;100;constant;0.001",
+            "optim_config": defaults.QUICK_OPTIMIZER,
             "batch_size": 2,
             "record_loss_every": 20,
         },
         num_points={2: 32, 3: 16},
         num_seeds=2,
-        net="Conv;8;4;relu",
+        net=defaults.QUICK_NET,
         horizons=(1, 5, 20),
     ),
 }
@@ -77,9 +78,9 @@ def suite_configs(
     name: str,
     *,
     net: str | None = None,
-    train: str = "one",
+    train: str = defaults.TRAIN,
     protocol: str = "full",
-    task: str = "predict",
+    task: str = defaults.TASK,
     num_seeds: int | None = None,
     start_seed: int = 0,
 ) -> list[dict[str, Any]]:
