@@ -94,13 +94,15 @@ def spread_seeds(tree: Tree, num_seeds: int) -> Tree:
     return jax.tree.map(spread, tree)
 
 
-def seed_batch() -> int | None:
-    """How many seeds a device trains at once (``APEBENCH_SEED_BATCH``): 1 by default, ``all`` (None)
-    to vmap them all.
+def seed_batch(preferred: int | None = 1) -> int | None:
+    """How many seeds a device trains at once: ``APEBENCH_SEED_BATCH`` (a positive integer, or
+    ``all`` for None: vmap them all) when set, else ``preferred`` (the architecture's
+    ``seed_batch`` metadata, :func:`declared_seed_batch`).
 
-    On CPU, seeds one after another cost the same per seed however many a device holds, and
-    each seed's convolutions keep their minibatch folding (:mod:`apebench_nets.shifted_conv`);
-    vmapped, XLA's products over the seed axis grow faster than the seed count.
+    On CPU, convolution stacks cost the same per seed one after another however many a device
+    holds, and keep their minibatch folding (:mod:`apebench_nets.shifted_conv`); vmapped, XLA's
+    products over the seed axis grow faster than the seed count. Small FFT networks are the
+    opposite: vmapped seeds share each kernel launch.
     """
     chosen = os.environ.get(ENV_SEED_BATCH, "").strip().lower()
     if chosen == "all":
@@ -109,10 +111,26 @@ def seed_batch() -> int | None:
         return int(chosen)
     if chosen:
         warnings.warn(
-            f"{ENV_SEED_BATCH}={chosen!r} is not a positive integer or 'all'; seeds run one at a time",
+            f"{ENV_SEED_BATCH}={chosen!r} is not a positive integer or 'all'; using the network's choice",
             stacklevel=2,
         )
-    return 1
+    return preferred
+
+
+def declared_seed_batch(spec: Any) -> int | None:
+    """The ``seed_batch`` metadata of an architecture spec: 1 (default), a positive integer, or
+    ``"all"`` (None); anything else is the plugin's mistake, named with it."""
+    from ..plugin.errors import ComponentBuildError
+
+    value = spec.metadata.get("seed_batch", 1)
+    if value == "all":
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    raise ComponentBuildError(
+        f"architecture {spec.name!r} of plugin {spec.plugin!r}: metadata 'seed_batch' is {value!r}; "
+        "expected a positive integer or 'all'"
+    )
 
 
 def each_seed(fn: Callable, seeded: tuple[bool, ...], count: int, batch: int | None) -> Callable:
@@ -149,10 +167,12 @@ def each_seed(fn: Callable, seeded: tuple[bool, ...], count: int, batch: int | N
     return in_turn
 
 
-def map_seeds(fn: Callable, num_seeds: int, seeded: tuple[bool, ...]) -> Callable:
+def map_seeds(
+    fn: Callable, num_seeds: int, seeded: tuple[bool, ...], *, preferred_batch: int | None = 1
+) -> Callable:
     """``fn`` of one seed, mapped over the leading seed axis of the arguments flagged in ``seeded``
     (the others are shared), each device running its share of the seeds of :func:`spread_seeds`
-    (:func:`each_seed`, :func:`seed_batch` at a time).
+    (:func:`each_seed`, :func:`seed_batch` at a time, ``preferred_batch`` unless overridden).
 
     The outputs keep the seed layout of the inputs, so the next call reuses the compilation.
     """
@@ -161,8 +181,8 @@ def map_seeds(fn: Callable, num_seeds: int, seeded: tuple[bool, ...]) -> Callabl
 
     sharding, padded = seed_layout(num_seeds)
     if sharding is None:
-        return each_seed(fn, seeded, num_seeds, seed_batch())
-    local = each_seed(fn, seeded, padded // sharding.mesh.size, seed_batch())
+        return each_seed(fn, seeded, num_seeds, seed_batch(preferred_batch))
+    local = each_seed(fn, seeded, padded // sharding.mesh.size, seed_batch(preferred_batch))
     specs = tuple(PartitionSpec("seeds") if s else PartitionSpec() for s in seeded)
     # no collectives between seeds, so no replication tracking: it would reject a loop that
     # starts from shared data and continues with a seed's values

@@ -18,6 +18,7 @@ import numpy as np
 from ..plugin.config import ParsedConfig
 from .compile_cache import activate as activate_compile_cache
 from .data import draw_ic_set, multichannel  # noqa: F401  (import path of the first wave)
+from .devices import declared_seed_batch
 from .evaluation import Evaluation, metric_rollouts, metrics_of_rollout, sample_rollouts  # noqa: F401
 from .networks import count_parameters, extract_seed, init_networks, seed_keys  # noqa: F401
 from .plan import num_training_steps
@@ -67,9 +68,11 @@ def make_trainer(
     make_stepper: Callable[[Any], Callable],
     callbacks: Sequence[Any] = (),
     progress: bool = True,
+    seed_batch: int | None = 1,
 ) -> Callable[..., tuple[Any, np.ndarray, list]]:
     """``(networks, *, shuffle_keys) -> (networks, loss history, callback records)`` on the
-    scenario's train data (generated here, on first use)."""
+    scenario's train data (generated here, on first use); ``seed_batch`` seeds a device trains
+    at once (None: all, vmapped)."""
     return functools.partial(
         train_ensemble,
         make_stepper=make_stepper,
@@ -82,6 +85,7 @@ def make_trainer(
         ref_stepper=scene.get_ref_stepper() if getattr(scene, "has_reference_stepper", True) else None,
         callbacks=tuple(callbacks),
         progress=progress,
+        seed_batch=seed_batch,
     )
 
 
@@ -149,6 +153,7 @@ def run_raw(experiment: Experiment, *, progress: bool = True) -> RawResult:
         make_stepper=make_stepper,
         callbacks=callbacks,
         progress=progress,
+        seed_batch=declared_seed_batch(configs["net"].spec),
     )
     networks, losses, records = trainer(networks, shuffle_keys=shuffle_keys)
     steppers = eqx.filter_vmap(make_stepper)(networks)

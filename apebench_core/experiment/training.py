@@ -112,6 +112,7 @@ def train_ensemble(
     ref_stepper: Callable | None = None,
     callbacks: tuple[Callback, ...] = (),
     progress: bool = True,
+    seed_batch: int | None = 1,
 ) -> tuple[Any, np.ndarray, list[dict]]:
     """Train a seed-stacked ensemble of networks; returns (networks, loss history, callback records).
 
@@ -119,7 +120,8 @@ def train_ensemble(
     wraps one network into the neural stepper (the task). The loss history has
     shape ``(seeds, ceil(num_steps / record_loss_every))``: the minibatch loss
     before the update at steps 0, every, 2*every, ... Callback records are
-    ``{"step": updates_done, "name": ..., "values": [one per seed]}``.
+    ``{"step": updates_done, "name": ..., "values": [one per seed]}``. ``seed_batch``: seeds a
+    device trains at once (None: all, vmapped; ``APEBENCH_SEED_BATCH`` overrides it).
     """
     params, static = eqx.partition(networks, eqx.is_inexact_array)
     num_seeds = len(shuffle_keys)
@@ -161,6 +163,7 @@ def train_ensemble(
                 lambda p, s, k, f, d: chunk(p, s, k, f, d, length),
                 num_seeds,
                 seeded=(True, True, True, False, False),
+                preferred_batch=seed_batch,
             )
             compiled[length] = eqx.filter_jit(per_seed)
         return compiled[length](p, s, shuffle_keys, first, windows)

@@ -116,6 +116,11 @@ METADATA_KEYS: dict[str, dict[str, str]] = {
     "apebench_tasks": {
         "needs_coarse_stepper": "true: the factory receives the scenario's coarse stepper",
     },
+    "apebench_architectures": {
+        "seed_batch": "seeds a device trains at once: 1 (default: one after another, best for "
+        "convolutions on CPU), N, or 'all' (vmapped: best for small FFT networks); "
+        "APEBENCH_SEED_BATCH overrides it",
+    },
 }
 
 

@@ -23,7 +23,7 @@ def _activation(default=None) -> Field:
 
 
 def _architecture(
-    name: str, factory: str, summary: str, *fields: Field, rule: str | None = None
+    name: str, factory: str, summary: str, *fields: Field, rule: str | None = None, **metadata: object
 ) -> ComponentSpec:
     return ComponentSpec(
         kind="architecture",
@@ -32,6 +32,7 @@ def _architecture(
         summary=summary,
         fields=fields,
         validate=f"{_RULES}:{rule}" if rule else None,
+        metadata=metadata,
     )
 
 
@@ -79,6 +80,7 @@ ARCHITECTURE_SPECS = [
         _BLOCKS,
         _activation(),
         rule="modes_resolvable",
+        seed_batch="all",  # vmapped seeds share each FFT and its launch: 0.40 vs 0.95 ms per seed at 10
     ),
     _architecture(
         "MLP",

@@ -173,13 +173,41 @@ def test_a_seed_trains_the_same_in_turn_vmapped_or_alone():
     np.testing.assert_allclose(in_turn[2:], alone, rtol=1e-5, atol=1e-7)
 
 
-def test_an_invalid_seed_batch_warns_and_runs_seeds_in_turn(monkeypatch):
+def test_the_environment_overrides_the_networks_seed_batch_and_nonsense_warns(monkeypatch):
     from apebench_core.devices import seed_batch
 
+    monkeypatch.delenv("APEBENCH_SEED_BATCH", raising=False)
+    assert seed_batch() == 1 and seed_batch(None) is None and seed_batch(3) == 3
     monkeypatch.setenv("APEBENCH_SEED_BATCH", "all")
     assert seed_batch() is None
     monkeypatch.setenv("APEBENCH_SEED_BATCH", "4")
-    assert seed_batch() == 4
+    assert seed_batch(None) == 4
     monkeypatch.setenv("APEBENCH_SEED_BATCH", "many")
     with pytest.warns(UserWarning, match="APEBENCH_SEED_BATCH='many'"):
         assert seed_batch() == 1
+    with pytest.warns(UserWarning, match="using the network's choice"):
+        assert seed_batch(None) is None
+
+
+def test_architectures_declare_their_seed_batch_and_a_bad_declaration_names_the_plugin():
+    import apebench_core as apebench
+    from apebench_core.experiment.devices import declared_seed_batch
+    from apebench_core.plugin.errors import ComponentBuildError
+
+    assert declared_seed_batch(apebench.get_spec("architecture", "Conv")) == 1  # the default
+    assert declared_seed_batch(apebench.get_spec("architecture", "FNO")) is None  # vmapped
+    spec = apebench.ComponentSpec(kind="architecture", name="Odd", factory=len, metadata={"seed_batch": 0})
+    with pytest.raises(
+        ComponentBuildError, match=r"architecture 'Odd' of plugin .*'seed_batch' is 0; expected"
+    ):
+        declared_seed_batch(spec)
+
+
+def test_the_fno_trains_its_seeds_vmapped_by_default():
+    """FNO declares seed_batch='all': its default run is the vmapped one, bit for bit."""
+    fno = SEEDS.replace("Conv;8;2;relu", "FNO;4;8;2;gelu")
+    default = json.loads(run_python(fno, "0", "3", APEBENCH_CPU_DEVICES="1"))
+    vmapped = json.loads(run_python(fno, "0", "3", APEBENCH_CPU_DEVICES="1", APEBENCH_SEED_BATCH="all"))
+    in_turn = json.loads(run_python(fno, "0", "3", APEBENCH_CPU_DEVICES="1", APEBENCH_SEED_BATCH="1"))
+    assert default == vmapped
+    np.testing.assert_allclose(in_turn, vmapped, rtol=1e-5, atol=1e-7)
