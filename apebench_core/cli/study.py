@@ -239,7 +239,10 @@ class _SuiteRun:
     def about(self) -> dict[str, Any]:
         """What decides the numbers, stored with the pins."""
         budget = {"overrides": dict(self.protocol.overrides), "num_points": dict(self.protocol.num_points)}
-        return {"suite": self.name, "protocol": self.protocol.name, "budget": budget} | {
+        return {
+            "suite": self.name,
+            "protocol": self.protocol.name,
+            "budget": budget,
             "net": self.net,
             "train": self.train,
             "num_seeds": self.num_seeds,

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..plugin.errors import ConfigError
+from .store import atomic_write_bytes
 
 #: the packages whose versions decide the numbers
 VERSIONED = ("apebench-core", "jax", "jaxlib", "equinox", "optax", "numpy")
@@ -73,9 +74,7 @@ def write_pins(path: str | os.PathLike, document: Mapping[str, Any]) -> Path:
     """Write the pin document atomically (a crash never leaves half a file)."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(target.suffix + ".partial")
-    partial.write_text(json.dumps(document, indent=1) + "\n")
-    os.replace(partial, target)
+    atomic_write_bytes(target, (json.dumps(document, indent=1) + "\n").encode())
     return target
 
 
