@@ -72,26 +72,75 @@ def test_seed_layout_pads_to_a_multiple_of_the_devices_used():
     assert layout == [[1, 1, False], [2, 2, True], [3, 4, True], [5, 6, True]]
 
 
-TRAIN = (
-    "import sys, numpy as np\n"
-    "num_seeds = int(sys.argv[1])\n"
-    "from apebench_core.testing import registered_plugin\n"
-    "from apebench_toy import ToyAdvection, ToyPlugin\n"
-    "with registered_plugin(ToyPlugin(), 'toy'):\n"
-    "    t, _ = ToyAdvection(callbacks='weight_norm;100')(network_config='ToyStencil', num_seeds=num_seeds,"
-    " progress=False)\n"
-    "cols = t.filter(regex='train_loss_|toy_nrmse_').to_numpy(float)\n"
-    "aux = np.asarray([[row['weight_norm'] for row in t[c]] for c in t.filter(regex='aux_')], float).T\n"
-    "print(repr([cols.tolist(), aux.tolist()]))\n"
-)
+# Every training these tests compare, run in one process per device count (the device count
+# is fixed when JAX starts; one process each keeps the suite fast). A run is
+# (kind, net, start_seed, num_seeds, APEBENCH_SEED_BATCH or None); the process prints the
+# per-seed numbers of every run in order.
+RUNS = """
+import json, os, sys
+import numpy as np
+import apebench_core as apebench
+from apebench_core.testing import registered_plugin
+from apebench_toy import ToyAdvection, ToyPlugin
+
+def toy(num_seeds):  # the toy plugin's stencil with a callback: losses, metric and aux per seed
+    with registered_plugin(ToyPlugin(), "toy"):
+        t, _ = ToyAdvection(callbacks="weight_norm;100")(network_config="ToyStencil", num_seeds=num_seeds,
+                                                         progress=False)
+    cols = t.filter(regex="train_loss_|toy_nrmse_").to_numpy(float)
+    aux = np.asarray([[row["weight_norm"] for row in t[c]] for c in t.filter(regex="aux_")], float).T
+    return [cols.tolist(), aux.tolist()]
+
+def tiny(net, start, count):  # a tiny diff_adv training: per-seed losses and test errors
+    table, _ = apebench.run_experiment(scenario="diff_adv", net=net, train="one", start_seed=start,
+        num_seeds=count, num_points=32, num_train_samples=4, train_temporal_horizon=5, num_test_samples=3,
+        test_temporal_horizon=6, optim_config="adam;20;constant;1e-3", record_loss_every=10, progress=False)
+    return table.filter(regex=r"^(train_loss|mean_nRMSE)_").to_numpy(float).tolist()
+
+out = []
+for kind, net, start, count, batch in json.loads(sys.argv[1]):
+    os.environ.pop("APEBENCH_SEED_BATCH", None)
+    if batch is not None:
+        os.environ["APEBENCH_SEED_BATCH"] = batch
+    out.append(toy(count) if kind == "toy" else tiny(net, start, count))
+print(json.dumps(out))
+"""
+
+# The Conv takes the minibatch-folding path when a seed runs alone on a device or in turn, and
+# the seed-batched path when vmapped; the FNO declares seed_batch='all'.
+ONE_DEVICE = {
+    "toy-2": ("toy", None, 0, 2, None),
+    "toy-3": ("toy", None, 0, 3, None),
+    "conv-in-turn": ("tiny", "Conv;8;2;relu", 0, 3, None),
+    "conv-vmapped": ("tiny", "Conv;8;2;relu", 0, 3, "all"),
+    "conv-last-alone": ("tiny", "Conv;8;2;relu", 2, 1, None),
+    "fno-default": ("tiny", "FNO;4;8;2;gelu", 0, 3, None),
+    "fno-vmapped": ("tiny", "FNO;4;8;2;gelu", 0, 3, "all"),
+    "fno-in-turn": ("tiny", "FNO;4;8;2;gelu", 0, 3, "1"),
+}
+TWO_DEVICES = {"toy-2": ONE_DEVICE["toy-2"], "toy-3": ONE_DEVICE["toy-3"]}
+
+
+def run_all(runs: dict, devices: str) -> dict:
+    printed = run_python(RUNS, json.dumps(list(runs.values())), APEBENCH_CPU_DEVICES=devices)
+    return dict(zip(runs, json.loads(printed), strict=True))
+
+
+@pytest.fixture(scope="module")
+def one_device():
+    return run_all(ONE_DEVICE, "1")
+
+
+@pytest.fixture(scope="module")
+def two_devices():
+    return run_all(TWO_DEVICES, "2")
 
 
 @pytest.mark.parametrize("num_seeds", [2, 3])
-def test_seeds_on_two_devices_match_one_device(num_seeds):
+def test_seeds_on_two_devices_match_one_device(num_seeds, one_device, two_devices):
     """Sharding (2 seeds: one per device, run without a seed axis) and padding (3 seeds -> 4,
     two per device) change nothing a user sees."""
-    spread = eval(run_python(TRAIN, str(num_seeds), APEBENCH_CPU_DEVICES="2"))
-    single = eval(run_python(TRAIN, str(num_seeds), APEBENCH_CPU_DEVICES="1"))
+    spread, single = two_devices[f"toy-{num_seeds}"], one_device[f"toy-{num_seeds}"]
     for a, b in zip(spread, single, strict=True):
         assert np.asarray(a).shape[0] == num_seeds
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
@@ -148,29 +197,13 @@ def test_each_seed_gives_every_seed_what_it_gets_alone(count, batch):
             np.testing.assert_allclose(out[name][k], alone[name], rtol=1e-6)
 
 
-# A tiny Conv training (its convolutions take the minibatch-folding path when a seed runs alone
-# on a device or in turn, and the seed-batched path when vmapped) and its per-seed numbers.
-SEEDS = (
-    "import json, sys\n"
-    "import apebench_core as apebench\n"
-    "start, count = map(int, sys.argv[1:3])\n"
-    "table, _ = apebench.run_experiment(scenario='diff_adv', net='Conv;8;2;relu', train='one',"
-    " start_seed=start, num_seeds=count, num_points=32, num_train_samples=4, train_temporal_horizon=5,"
-    " num_test_samples=3, test_temporal_horizon=6, optim_config='adam;20;constant;1e-3',"
-    " record_loss_every=10, progress=False)\n"
-    "print(json.dumps(table.filter(regex=r'^(train_loss|mean_nRMSE)_').to_numpy(float).tolist()))\n"
-)
-
-
-def test_a_seed_trains_the_same_in_turn_vmapped_or_alone():
+def test_a_seed_trains_the_same_in_turn_vmapped_or_alone(one_device):
     """Three seeds on one device, one after another (the default) or vmapped, and the last seed
     trained alone: the same numbers for every seed, so no seed depends on how many run."""
-    in_turn = np.asarray(json.loads(run_python(SEEDS, "0", "3", APEBENCH_CPU_DEVICES="1")))
-    vmapped = json.loads(run_python(SEEDS, "0", "3", APEBENCH_CPU_DEVICES="1", APEBENCH_SEED_BATCH="all"))
-    alone = json.loads(run_python(SEEDS, "2", "1", APEBENCH_CPU_DEVICES="1"))
+    in_turn = np.asarray(one_device["conv-in-turn"])
     assert in_turn.shape[0] == 3
-    np.testing.assert_allclose(in_turn, vmapped, rtol=1e-5, atol=1e-7)
-    np.testing.assert_allclose(in_turn[2:], alone, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(in_turn, one_device["conv-vmapped"], rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(in_turn[2:], one_device["conv-last-alone"], rtol=1e-5, atol=1e-7)
 
 
 def test_the_environment_overrides_the_networks_seed_batch_and_nonsense_warns(monkeypatch):
@@ -203,11 +236,7 @@ def test_architectures_declare_their_seed_batch_and_a_bad_declaration_names_the_
         declared_seed_batch(spec)
 
 
-def test_the_fno_trains_its_seeds_vmapped_by_default():
+def test_the_fno_trains_its_seeds_vmapped_by_default(one_device):
     """FNO declares seed_batch='all': its default run is the vmapped one, bit for bit."""
-    fno = SEEDS.replace("Conv;8;2;relu", "FNO;4;8;2;gelu")
-    default = json.loads(run_python(fno, "0", "3", APEBENCH_CPU_DEVICES="1"))
-    vmapped = json.loads(run_python(fno, "0", "3", APEBENCH_CPU_DEVICES="1", APEBENCH_SEED_BATCH="all"))
-    in_turn = json.loads(run_python(fno, "0", "3", APEBENCH_CPU_DEVICES="1", APEBENCH_SEED_BATCH="1"))
-    assert default == vmapped
-    np.testing.assert_allclose(in_turn, vmapped, rtol=1e-5, atol=1e-7)
+    assert one_device["fno-default"] == one_device["fno-vmapped"]
+    np.testing.assert_allclose(one_device["fno-in-turn"], one_device["fno-vmapped"], rtol=1e-5, atol=1e-7)
