@@ -109,6 +109,7 @@ def test_cli_runs_a_suite_writes_pins_and_checks_them(tmp_path, toy, monkeypatch
         result = _study(*quick, "--write-pins", "pins.json")
         assert result.exit_code == 0, result.output
         assert "suite toy_suite, protocol quick" in result.output
+        assert "4 training trajectories of 10 steps" in result.output  # the protocol's summary, up front
         assert (tmp_path / "results" / "toy_suite-quick" / "raw").is_dir()
         pins = json.loads((tmp_path / "pins.json").read_text())
         assert len(pins["pins"]) == 2  # one scenario name, two experiments: told apart by their overrides
