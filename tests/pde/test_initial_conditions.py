@@ -46,7 +46,7 @@ def build(registry, config, num_spatial_dims=1, num_points=16):
 
 
 def draw(generator, num_samples, seed=0):
-    return np.asarray(jax.vmap(lambda k: generator(key=k))(jr.split(jr.PRNGKey(seed), num_samples)))
+    return np.asarray(jax.jit(jax.vmap(lambda k: generator(key=k)))(jr.split(jr.PRNGKey(seed), num_samples)))
 
 
 def mode_amplitudes(fields, num_spatial_dims):
