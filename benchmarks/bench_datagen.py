@@ -1,10 +1,11 @@
 """Reference-solver data generation: ours (apebench_pde.etdrk) vs Exponax 0.1.0, side by side.
 
-    python benchmarks/bench_datagen.py [--cases ks_1d burgers_2d burgers_3d] [--seconds 3]
+    python benchmarks/bench_datagen.py [--cases ks_1d burgers_2d advection_3d burgers_3d] [--seconds 3]
     python benchmarks/bench_datagen.py --memory
 
-Throughput: a jitted, vmapped lax.scan rollout of a batch of states (float32, ETDRK2, the
-reference's defaults), counted in sample-steps per second; the same harness drives both
+Throughput: a jitted, vmapped lax.scan rollout of a batch of states (float32; ETDRK2, the
+reference's default, for the nonlinear cases; the exact exponential, order 0, for the linear
+one as APEBench's linear scenarios use it), counted in sample-steps per second; the same harness drives both
 solvers. Each case also reports how far the two final states are apart (relative max
 difference after the timed steps from the same initial batch) as a fidelity check.
 ``--memory``: peak resident memory (ru_maxrss of a fresh subprocess) of generating a default
@@ -28,14 +29,19 @@ from pathlib import Path
 
 VENVS = Path(__file__).parent / ".venvs"
 
-# name: (D, L, N, dt, linear coefficients, nonlinear kind, scale, channels, batch, steps per call)
-# KS: u_t + u_xx + u_xxxx + 1/2 |grad u|^2 = 0; Burgers: u_t + 1/2 div(u (x) u) = nu lap u.
+# name: (D, L, N, dt, linear coefficients, nonlinear kind, scale, channels, batch)
+# KS: u_t + u_xx + u_xxxx + 1/2 |grad u|^2 = 0; Burgers: u_t + 1/2 div(u (x) u) = nu lap u;
+# advection: u_t = a_1 (1 . grad) u, normalized (L = dt = 1) with APEBench's difficulty
+# gamma_1 = -4 of diff_adv, a_1 = gamma_1 / (N D).
 CASES = {
     "ks_1d": dict(
         D=1, L=60.0, N=160, dt=0.5, linear=(0, 0, -1.0, 0, -1.0), kind="gradnorm", scale=-1.0, C=1, B=50
     ),
     "burgers_2d": dict(
         D=2, L=1.0, N=128, dt=0.01, linear=(0, 0, 3e-3), kind="convection", scale=-0.5, C=2, B=8
+    ),
+    "advection_3d": dict(
+        D=3, L=1.0, N=32, dt=1.0, linear=(0, -4.0 / (32 * 3)), kind="linear", scale=0.0, C=1, B=8
     ),
     "burgers_3d": dict(
         D=3, L=1.0, N=32, dt=0.01, linear=(0, 0, 3e-3), kind="convection", scale=-0.5, C=3, B=8
@@ -46,6 +52,11 @@ CASES = {
     ),
 }
 STEPS = 50
+
+
+def order(case: dict) -> int:
+    """ETDRK2 with a nonlinearity, the exact exponential (order 0) without."""
+    return 0 if case["kind"] == "linear" else 2
 
 
 def reference_python() -> Path:
@@ -62,7 +73,9 @@ def build_ours(case: dict):
     from apebench_pde.etdrk import Convection, GeneralNonlinear, semi_linear_stepper
 
     grid = dict(num_spatial_dims=case["D"], domain_extent=case["L"], num_points=case["N"])
-    if case["kind"] == "gradnorm":
+    if case["kind"] == "linear":
+        nonlinear = None
+    elif case["kind"] == "gradnorm":
         nonlinear = GeneralNonlinear((0.0, 0.0, case["scale"]), **grid)
     else:  # our signs are right-hand side: N = +b 1/2 div(u (x) u)
         nonlinear = Convection(case["scale"], conservative=True, **grid)
@@ -74,7 +87,7 @@ def build_ours(case: dict):
         num_channels=case["C"],
         linear_coefficients=case["linear"],
         nonlinear=nonlinear,
-        order=2,
+        order=order(case),
     )
 
 
@@ -82,6 +95,8 @@ def build_reference(case: dict):
     import exponax as ex
 
     args = (case["D"], case["L"], case["N"], case["dt"])
+    if case["kind"] == "linear":  # order 0, the exact exponential
+        return ex.stepper.generic.GeneralLinearStepper(*args, linear_coefficients=case["linear"])
     if case["kind"] == "gradnorm":
         return ex.stepper.generic.GeneralNonlinearStepper(
             *args,
@@ -178,7 +193,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--cases", nargs="+", default=["ks_1d", "burgers_2d", "burgers_3d"], choices=CASES)
+    parser.add_argument(
+        "--cases", nargs="+", default=["ks_1d", "burgers_2d", "advection_3d", "burgers_3d"], choices=CASES
+    )
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--memory", action="store_true")
     parser.add_argument("--chunk-size", type=int, default=0, help="--memory: also ours in sample chunks")
