@@ -1,13 +1,15 @@
 """Reference-solver data generation: ours (apebench_pde.etdrk) vs Exponax 0.1.0, side by side.
 
-    python benchmarks/bench_datagen.py [--cases ks_1d burgers_2d advection_3d burgers_3d] [--seconds 3]
+    python benchmarks/bench_datagen.py [--cases ks_1d burgers_2d ...] [--seconds 3] [--repeats 5]
     python benchmarks/bench_datagen.py --memory
 
 Throughput: a jitted, vmapped lax.scan rollout of a batch of states (float32; ETDRK2, the
 reference's default, for the nonlinear cases; the exact exponential, order 0, for the linear
-one as APEBench's linear scenarios use it), counted in sample-steps per second; the same harness drives both
-solvers. Each case also reports how far the two final states are apart (relative max
-difference after the timed steps from the same initial batch) as a fidelity check.
+one, as APEBench's linear scenarios use it), counted in sample-steps per second; the same
+harness drives both solvers. ``--repeats``: every case is measured that often, ours and then
+the reference each time, and the medians are printed (with the range of the ratios). Each case
+also reports how far the two final states are apart (relative max difference after the timed
+steps from the same initial batch) as a fidelity check.
 ``--memory``: peak resident memory (ru_maxrss of a fresh subprocess) of generating a default
 2D train set, 50 samples x 51 snapshots at N = 160, for 2D Burgers.
 
@@ -197,6 +199,12 @@ def main() -> None:
         "--cases", nargs="+", default=["ks_1d", "burgers_2d", "advection_3d", "burgers_3d"], choices=CASES
     )
     parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=1,
+        help="measure each case this often (ours, then the reference); medians",
+    )
     parser.add_argument("--memory", action="store_true")
     parser.add_argument("--chunk-size", type=int, default=0, help="--memory: also ours in sample chunks")
     parser.add_argument("--reference", action="store_true", help=argparse.SUPPRESS)
@@ -240,20 +248,25 @@ def main() -> None:
             )
         return
 
-    worker = ["--worker", "speed", "--seconds", str(args.seconds), "--cases", *args.cases]
-    ours, reference = child(worker, reference=False), child(worker, reference=True)
     print(
-        f"{'case':12s} {'ours [sample-steps/s]':>22s} {'exponax':>10s} {'ratio':>6s} "
+        f"{'case':12s} {'ours [sample-steps/s]':>22s} {'exponax':>10s} {'ratio':>6s} {'(min-max)':>11s} "
         f"{'compile ours/ref [s]':>21s} {'rel. max diff':>14s}"
     )
     for name in args.cases:
-        o, r = ours[name], reference[name]
+        # each repeat measures ours and then the reference on this case only, so that a change
+        # of the machine's load between the two measurements of a ratio stays short
+        worker = ["--worker", "speed", "--seconds", str(args.seconds), "--cases", name]
+        runs = [(child(worker, False)[name], child(worker, True)[name]) for _ in range(args.repeats)]
+        ours_rates, reference_rates = ([run[i]["sample_steps_per_second"] for run in runs] for i in (0, 1))
+        ratios = [o / r for o, r in zip(ours_rates, reference_rates, strict=True)]
+        o, r = runs[-1]
         a, b = np.asarray(o["final"]), np.asarray(r["final"])
         difference = np.max(np.abs(a - b)) / np.max(np.abs(b))
         print(
-            f"{name:12s} {o['sample_steps_per_second']:22.0f} {r['sample_steps_per_second']:10.0f} "
-            f"{o['sample_steps_per_second'] / r['sample_steps_per_second']:6.2f} "
-            f"{o['compile_seconds']:10.1f}/{r['compile_seconds']:<10.1f} {difference:14.1e}"
+            f"{name:12s} {np.median(ours_rates):22.0f} {np.median(reference_rates):10.0f} "
+            f"{np.median(ratios):6.2f} {f'({min(ratios):.2f}-{max(ratios):.2f})':>11s} "
+            f"{o['compile_seconds']:10.1f}/{r['compile_seconds']:<10.1f} {difference:14.1e}",
+            flush=True,
         )
 
 
