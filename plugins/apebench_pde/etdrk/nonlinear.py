@@ -126,8 +126,7 @@ class Convection(NonlinearTerm):
     def packed(self, w_hat: Complex[Array, " 1 *space"]) -> Complex[Array, " 1 *space"]:
         """This term on the packed form: the full spectrum of w = u_0 + i u_1 in, that of
         N_0 + i N_1 out. sum_d d_d(u_d w) and sum_d u_d d_d w are the divergence and the
-        advective form for both components at once: two complex transforms forward instead of
-        three (or four) real ones."""
+        advective form of both components at once, so no transform separates the channels."""
         axes = spatial_axes(2)
         w = jnp.fft.ifftn(self.full_mask * w_hat, axes=axes)
         if self.conservative:

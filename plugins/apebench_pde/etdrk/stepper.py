@@ -140,9 +140,7 @@ class ETDRKStepper(eqx.Module):
         """The state's spectrum, packed or not (see ``packed``)."""
         return pack(u, self.num_spatial_dims) if self.packed else rfft(u, self.num_spatial_dims)
 
-    def to_space(
-        self, u_hat: Complex[Array, " channels_or_pairs *modes"]
-    ) -> Float[Array, " channels *space"]:
+    def to_space(self, u_hat: Complex[Array, " fields *modes"]) -> Float[Array, " channels *space"]:
         if self.packed:
             return unpack(u_hat, self.num_spatial_dims)
         return irfft(u_hat, self.num_spatial_dims, self.num_points)
