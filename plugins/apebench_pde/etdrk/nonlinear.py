@@ -116,7 +116,7 @@ class Convection(NonlinearTerm):
         if self.packable:
             grid = (num_spatial_dims, num_points)
             self.full_derivative = jnp.asarray(full_grid_operator(np.asarray(self.derivative), *grid))
-            self.full_mask = jnp.asarray(full_grid_operator(np.asarray(self.mask), *grid).real)
+            self.full_mask = jnp.asarray(full_grid_operator(np.asarray(self.mask, dtype=float), *grid))
 
     @property
     def packable(self) -> bool:

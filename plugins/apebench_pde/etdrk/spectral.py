@@ -45,9 +45,9 @@ def unpack(z_hat: Complex[Array, " pairs *space"], num_spatial_dims: int) -> Flo
 
 
 def full_grid_operator(operator: np.ndarray, num_spatial_dims: int, num_points: int) -> np.ndarray:
-    """A diagonal operator on the rfft grid (last axis N//2 + 1) extended to the full grid so
-    that it maps real fields to real fields, ``A(-m) = conj(A(m))``, and acts on the packed
-    form as it acts, through ``irfftn``, on each channel.
+    """A diagonal operator (real or complex numbers) on the rfft grid (last axis N//2 + 1)
+    extended to the full grid so that it maps real fields to real fields, ``A(-m) = conj(A(m))``,
+    and acts on the packed form as it acts, through ``irfftn``, on each channel.
 
     The mirrored half is the conjugate at the opposite mode. On the planes stored in both
     halves (last mode 0 and, for even N, N/2) ``irfftn`` keeps only the Hermitian part, so
