@@ -1,12 +1,17 @@
 """Reference-solver data generation: ours (apebench_pde.etdrk) vs Exponax 0.1.0, side by side.
 
-    python benchmarks/bench_datagen.py [--cases ks_1d burgers_2d burgers_3d] [--seconds 3]
+    python benchmarks/bench_datagen.py [--cases ks_1d burgers_2d ...] [--seconds 3] [--repeats 5]
     python benchmarks/bench_datagen.py --memory
 
-Throughput: a jitted, vmapped lax.scan rollout of a batch of states (float32, ETDRK2, the
-reference's defaults), counted in sample-steps per second; the same harness drives both
-solvers. Each case also reports how far the two final states are apart (relative max
-difference after the timed steps from the same initial batch) as a fidelity check.
+Throughput: a jitted, vmapped lax.scan rollout of a batch of states (float32; ETDRK2, the
+reference's default, for the nonlinear cases; the exact exponential, order 0, for the linear
+one, as APEBench's linear scenarios use it), counted in sample-steps per second; the same
+harness drives both solvers. ``--repeats``: every case is measured that often, ours and then
+the reference each time, and the medians are printed (with the range of the ratios); the cpu
+ratio compares sample-steps per CPU-second of each process, which other jobs on a shared
+machine move far less than the wall-clock rates. Each case
+also reports how far the two final states are apart (relative max difference after the timed
+steps from the same initial batch) as a fidelity check.
 ``--memory``: peak resident memory (ru_maxrss of a fresh subprocess) of generating a default
 2D train set, 50 samples x 51 snapshots at N = 160, for 2D Burgers.
 
@@ -28,14 +33,19 @@ from pathlib import Path
 
 VENVS = Path(__file__).parent / ".venvs"
 
-# name: (D, L, N, dt, linear coefficients, nonlinear kind, scale, channels, batch, steps per call)
-# KS: u_t + u_xx + u_xxxx + 1/2 |grad u|^2 = 0; Burgers: u_t + 1/2 div(u (x) u) = nu lap u.
+# name: (D, L, N, dt, linear coefficients, nonlinear kind, scale, channels, batch)
+# KS: u_t + u_xx + u_xxxx + 1/2 |grad u|^2 = 0; Burgers: u_t + 1/2 div(u (x) u) = nu lap u;
+# advection: u_t = a_1 (1 . grad) u, normalized (L = dt = 1) with APEBench's difficulty
+# gamma_1 = -4 of diff_adv, a_1 = gamma_1 / (N D).
 CASES = {
     "ks_1d": dict(
         D=1, L=60.0, N=160, dt=0.5, linear=(0, 0, -1.0, 0, -1.0), kind="gradnorm", scale=-1.0, C=1, B=50
     ),
     "burgers_2d": dict(
         D=2, L=1.0, N=128, dt=0.01, linear=(0, 0, 3e-3), kind="convection", scale=-0.5, C=2, B=8
+    ),
+    "advection_3d": dict(
+        D=3, L=1.0, N=32, dt=1.0, linear=(0, -4.0 / (32 * 3)), kind="linear", scale=0.0, C=1, B=8
     ),
     "burgers_3d": dict(
         D=3, L=1.0, N=32, dt=0.01, linear=(0, 0, 3e-3), kind="convection", scale=-0.5, C=3, B=8
@@ -46,6 +56,11 @@ CASES = {
     ),
 }
 STEPS = 50
+
+
+def order(case: dict) -> int:
+    """ETDRK2 with a nonlinearity, the exact exponential (order 0) without."""
+    return 0 if case["kind"] == "linear" else 2
 
 
 def reference_python() -> Path:
@@ -62,7 +77,9 @@ def build_ours(case: dict):
     from apebench_pde.etdrk import Convection, GeneralNonlinear, semi_linear_stepper
 
     grid = dict(num_spatial_dims=case["D"], domain_extent=case["L"], num_points=case["N"])
-    if case["kind"] == "gradnorm":
+    if case["kind"] == "linear":
+        nonlinear = None
+    elif case["kind"] == "gradnorm":
         nonlinear = GeneralNonlinear((0.0, 0.0, case["scale"]), **grid)
     else:  # our signs are right-hand side: N = +b 1/2 div(u (x) u)
         nonlinear = Convection(case["scale"], conservative=True, **grid)
@@ -74,7 +91,7 @@ def build_ours(case: dict):
         num_channels=case["C"],
         linear_coefficients=case["linear"],
         nonlinear=nonlinear,
-        order=2,
+        order=order(case),
     )
 
 
@@ -82,6 +99,8 @@ def build_reference(case: dict):
     import exponax as ex
 
     args = (case["D"], case["L"], case["N"], case["dt"])
+    if case["kind"] == "linear":  # order 0, the exact exponential
+        return ex.stepper.generic.GeneralLinearStepper(*args, linear_coefficients=case["linear"])
     if case["kind"] == "gradnorm":
         return ex.stepper.generic.GeneralNonlinearStepper(
             *args,
@@ -130,13 +149,14 @@ def measure(build, case: dict, seconds: float) -> dict:
     start = time.perf_counter()
     final = run(u0).block_until_ready()
     compile_seconds = time.perf_counter() - start
-    calls, start = 0, time.perf_counter()
+    calls, start, start_cpu = 0, time.perf_counter(), time.process_time()
     while time.perf_counter() - start < seconds or calls < 2:
         run(u0).block_until_ready()
         calls += 1
-    elapsed = time.perf_counter() - start
+    elapsed, cpu_seconds = time.perf_counter() - start, time.process_time() - start_cpu
     return {
         "sample_steps_per_second": calls * STEPS * case["B"] / elapsed,
+        "sample_steps_per_cpu_second": calls * STEPS * case["B"] / cpu_seconds,
         "compile_seconds": compile_seconds,
         "final": np.asarray(final).tolist(),
     }
@@ -178,8 +198,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--cases", nargs="+", default=["ks_1d", "burgers_2d", "burgers_3d"], choices=CASES)
+    parser.add_argument(
+        "--cases", nargs="+", default=["ks_1d", "burgers_2d", "advection_3d", "burgers_3d"], choices=CASES
+    )
     parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=1,
+        help="measure each case this often (ours, then the reference); medians",
+    )
     parser.add_argument("--memory", action="store_true")
     parser.add_argument("--chunk-size", type=int, default=0, help="--memory: also ours in sample chunks")
     parser.add_argument("--reference", action="store_true", help=argparse.SUPPRESS)
@@ -223,20 +251,28 @@ def main() -> None:
             )
         return
 
-    worker = ["--worker", "speed", "--seconds", str(args.seconds), "--cases", *args.cases]
-    ours, reference = child(worker, reference=False), child(worker, reference=True)
     print(
-        f"{'case':12s} {'ours [sample-steps/s]':>22s} {'exponax':>10s} {'ratio':>6s} "
-        f"{'compile ours/ref [s]':>21s} {'rel. max diff':>14s}"
+        f"{'case':12s} {'ours [sample-steps/s]':>22s} {'exponax':>10s} {'ratio':>6s} {'(min-max)':>11s} "
+        f"{'cpu ratio':>9s} {'compile ours/ref [s]':>21s} {'rel. max diff':>14s}"
     )
     for name in args.cases:
-        o, r = ours[name], reference[name]
+        # each repeat measures ours and then the reference on this case only, so that a change
+        # of the machine's load between the two measurements of a ratio stays short
+        worker = ["--worker", "speed", "--seconds", str(args.seconds), "--cases", name]
+        runs = [(child(worker, False)[name], child(worker, True)[name]) for _ in range(args.repeats)]
+        ours_rates, reference_rates = ([run[i]["sample_steps_per_second"] for run in runs] for i in (0, 1))
+        ratios = [o / r for o, r in zip(ours_rates, reference_rates, strict=True)]
+        # per CPU-second of the process: hardly moved by other jobs taking the cores meanwhile
+        cpu_ratios = [o["sample_steps_per_cpu_second"] / r["sample_steps_per_cpu_second"] for o, r in runs]
+        o, r = runs[-1]
         a, b = np.asarray(o["final"]), np.asarray(r["final"])
         difference = np.max(np.abs(a - b)) / np.max(np.abs(b))
         print(
-            f"{name:12s} {o['sample_steps_per_second']:22.0f} {r['sample_steps_per_second']:10.0f} "
-            f"{o['sample_steps_per_second'] / r['sample_steps_per_second']:6.2f} "
-            f"{o['compile_seconds']:10.1f}/{r['compile_seconds']:<10.1f} {difference:14.1e}"
+            f"{name:12s} {np.median(ours_rates):22.0f} {np.median(reference_rates):10.0f} "
+            f"{np.median(ratios):6.2f} {f'({min(ratios):.2f}-{max(ratios):.2f})':>11s} "
+            f"{np.median(cpu_ratios):9.2f} {o['compile_seconds']:10.1f}/{r['compile_seconds']:<10.1f} "
+            f"{difference:14.1e}",
+            flush=True,
         )
 
 

@@ -8,7 +8,17 @@ from apebench_core.plugin import generate_trajectories, repeat, rollout
 from .coefficients import contour_mean, etdrk_coefficients
 from .linear import diffusion_matrix_operator, gradient_inner_product, laplacian, linear_operator
 from .nonlinear import Convection, GeneralNonlinear, GradientNorm, NonlinearTerm, Polynomial
-from .spectral import dealiasing_mask, derivative_operator, irfft, rfft, spatial_axes, wavenumbers
+from .spectral import (
+    dealiasing_mask,
+    derivative_operator,
+    full_grid_operator,
+    irfft,
+    pack,
+    rfft,
+    spatial_axes,
+    unpack,
+    wavenumbers,
+)
 from .stepper import ETDRKStepper, semi_linear_stepper
 
 __all__ = [
@@ -23,15 +33,18 @@ __all__ = [
     "derivative_operator",
     "diffusion_matrix_operator",
     "etdrk_coefficients",
+    "full_grid_operator",
     "generate_trajectories",
     "gradient_inner_product",
     "irfft",
     "laplacian",
     "linear_operator",
+    "pack",
     "repeat",
     "rfft",
     "rollout",
     "semi_linear_stepper",
     "spatial_axes",
+    "unpack",
     "wavenumbers",
 ]

@@ -12,9 +12,10 @@ from collections.abc import Sequence
 
 import equinox as eqx
 import jax.numpy as jnp
+import numpy as np
 from jaxtyping import Array, Bool, Complex, Float
 
-from .spectral import dealiasing_mask, derivative_operator, irfft, rfft
+from .spectral import dealiasing_mask, derivative_operator, full_grid_operator, irfft, rfft, spatial_axes
 
 
 class NonlinearTerm(eqx.Module):
@@ -86,8 +87,12 @@ class Polynomial(NonlinearTerm):
 
 class Convection(NonlinearTerm):
     """b 1/2 div(u (x) u) (conservative) or b (u . grad) u, for a velocity with D channels;
-    ``single_channel``: b 1/2 (1 . grad)(u^2) or b u (1 . grad) u on any channel count."""
+    ``single_channel``: b 1/2 (1 . grad)(u^2) or b u (1 . grad) u on any channel count.
 
+    A 2D velocity can also be evaluated packed (:meth:`packed`, see :mod:`.spectral`)."""
+
+    full_derivative: Complex[Array, " dims *space"] | None
+    full_mask: Float[Array, " 1 *space"] | None
     scale: float = eqx.field(static=True)
     conservative: bool = eqx.field(static=True)
     single_channel: bool = eqx.field(static=True)
@@ -107,6 +112,30 @@ class Convection(NonlinearTerm):
         self.scale = float(scale)
         self.conservative = conservative
         self.single_channel = single_channel
+        self.full_derivative = self.full_mask = None
+        if self.packable:
+            grid = (num_spatial_dims, num_points)
+            self.full_derivative = jnp.asarray(full_grid_operator(np.asarray(self.derivative), *grid))
+            self.full_mask = jnp.asarray(full_grid_operator(np.asarray(self.mask, dtype=float), *grid))
+
+    @property
+    def packable(self) -> bool:
+        """A 2D velocity packs into one complex field w = u_0 + i u_1, and so does the result."""
+        return self.num_spatial_dims == 2 and not self.single_channel
+
+    def packed(self, w_hat: Complex[Array, " 1 *space"]) -> Complex[Array, " 1 *space"]:
+        """This term on the packed form: the full spectrum of w = u_0 + i u_1 in, that of
+        N_0 + i N_1 out. sum_d d_d(u_d w) and sum_d u_d d_d w are the divergence and the
+        advective form of both components at once, so no transform separates the channels."""
+        axes = spatial_axes(2)
+        w = jnp.fft.ifftn(self.full_mask * w_hat, axes=axes)
+        if self.conservative:
+            fluxes = [jnp.fft.fftn(u_d * w, axes=axes) for u_d in (w.real, w.imag)]
+            return (
+                self.scale * 0.5 * sum(d * flux for d, flux in zip(self.full_derivative, fluxes, strict=True))
+            )
+        gradients = [jnp.fft.ifftn(self.full_mask * d * w_hat, axes=axes) for d in self.full_derivative]
+        return self.scale * jnp.fft.fftn(w.real * gradients[0] + w.imag * gradients[1], axes=axes)
 
     def __call__(self, u_hat: Complex[Array, " channels *modes"]) -> Complex[Array, " channels *modes"]:
         u = self.to_space(u_hat)
@@ -120,10 +149,20 @@ class Convection(NonlinearTerm):
                 f"multi-channel convection needs {self.num_spatial_dims} channels, got {u_hat.shape[0]}"
             )
         if self.conservative:
-            products = self.to_fourier(u[:, None] * u[None, :])  # (C, D, *modes): u_c u_d
-            return self.scale * 0.5 * jnp.sum(self.derivative[None] * products, axis=1)
+            return self.scale * 0.5 * self.divergence_of_outer_product(u)
         gradients = self.to_space(self.derivative[None] * u_hat[:, None])  # (C, D, *space): d_d u_c
         return self.scale * self.to_fourier(jnp.sum(u[None] * gradients, axis=1))
+
+    def divergence_of_outer_product(self, u: Float[Array, " dims *space"]) -> Complex[Array, " dims *modes"]:
+        """div(u (x) u) from the D (D + 1) / 2 distinct products u_c u_d (c <= d): u (x) u is
+        symmetric, so 3 transforms instead of 4 in 2D, 6 instead of 9 in 3D."""
+        dims = range(self.num_spatial_dims)
+        pairs = [(c, d) for c in dims for d in dims if c <= d]
+        products = self.to_fourier(jnp.stack([u[c] * u[d] for c, d in pairs]))
+        product = {pair: products[i] for i, pair in enumerate(pairs)}
+        return jnp.stack(
+            [sum(self.derivative[d] * product[min(c, d), max(c, d)] for d in dims) for c in dims]
+        )
 
 
 class GradientNorm(NonlinearTerm):

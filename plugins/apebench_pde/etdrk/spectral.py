@@ -2,10 +2,17 @@
 
 Real FFTs over the last D axes: the last spatial axis keeps N//2 + 1 modes. Operators are
 built once in NumPy (complex128) and stored as arrays; nothing here depends on a state.
+
+Packed form: an even number of real channels as half as many complex fields, u_c + i u_(c+C/2),
+transformed with complex FFTs over the full grid (no halved axis). On CPU, XLA's complex
+transform of one packed field costs about what its real transforms of the two channels do
+forward and half of it backward (benchmarks/RESULTS.md); operators act on the packed form
+unchanged once extended to the full grid by :func:`full_grid_operator`.
 """
 
 from __future__ import annotations
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 from jaxtyping import Array, Bool, Complex, Float
@@ -23,6 +30,41 @@ def irfft(
     u_hat: Complex[Array, " channels *modes"], num_spatial_dims: int, num_points: int
 ) -> Float[Array, " channels *space"]:
     return jnp.fft.irfftn(u_hat, s=(num_points,) * num_spatial_dims, axes=spatial_axes(num_spatial_dims))
+
+
+def pack(u: Float[Array, " channels *space"], num_spatial_dims: int) -> Complex[Array, " pairs *space"]:
+    """Full-grid spectrum of u_c + i u_(c+C/2) for an even number C of channels."""
+    half = u.shape[0] // 2
+    return jnp.fft.fftn(jax.lax.complex(u[:half], u[half:]), axes=spatial_axes(num_spatial_dims))
+
+
+def unpack(z_hat: Complex[Array, " pairs *space"], num_spatial_dims: int) -> Float[Array, " channels *space"]:
+    """The inverse of :func:`pack`."""
+    z = jnp.fft.ifftn(z_hat, axes=spatial_axes(num_spatial_dims))
+    return jnp.concatenate([z.real, z.imag])
+
+
+def full_grid_operator(operator: np.ndarray, num_spatial_dims: int, num_points: int) -> np.ndarray:
+    """A diagonal operator (real or complex numbers) on the rfft grid (last axis N//2 + 1)
+    extended to the full grid so that it maps real fields to real fields, ``A(-m) = conj(A(m))``,
+    and acts on the packed form as it acts, through ``irfftn``, on each channel.
+
+    The mirrored half is the conjugate at the opposite mode. On the planes stored in both
+    halves (last mode 0 and, for even N, N/2) ``irfftn`` keeps only the Hermitian part, so
+    the extension takes (A(m) + conj A(-m)) / 2 there: a derivative's Nyquist mode, i k with
+    k = -N/2 at m and at -m, becomes 0. This matches ``irfftn`` exactly as long as each
+    product of operators has at most one factor that is not already Hermitian (true when
+    the linear operator is real; odd derivatives in it are not packed).
+    """
+    operator = np.asarray(operator)
+    opposite = operator
+    for axis in range(operator.ndim - num_spatial_dims, operator.ndim - 1):
+        opposite = np.roll(np.flip(opposite, axis), 1, axis)
+    half = num_points // 2 + 1
+    stored_twice = 2 * np.arange(half) % num_points == 0
+    stored = np.where(stored_twice, (operator + np.conj(opposite)) / 2, operator)
+    mirrored = np.flip(np.conj(opposite[..., 1 : num_points - half + 1]), -1)
+    return np.concatenate([stored, mirrored], axis=-1)
 
 
 def wavenumbers(num_spatial_dims: int, num_points: int) -> np.ndarray:
