@@ -46,6 +46,12 @@ def make_task(task: ParsedConfig, scene: Any) -> Callable[[Any], Callable]:
     return lambda network: task.build(network=network, coarse_stepper=coarse)
 
 
+def seed_steppers(make_stepper: Callable[[Any], Callable], networks: Any) -> Any:
+    """The neural steppers of seed-stacked networks, in one compiled call (eagerly, every
+    array leaf was a small program lowered on every run)."""
+    return eqx.filter_jit(eqx.filter_vmap(make_stepper))(networks)
+
+
 def build_metrics(metrics: Sequence[ParsedConfig]) -> dict[str, Callable]:
     """Metric functions by their label (the canonical config string, the column prefix)."""
     return {parsed.format(): parsed.build() for parsed in metrics}
@@ -87,6 +93,14 @@ def make_trainer(
         progress=progress,
         seed_batch=seed_batch,
     )
+
+
+def seeded_networks(
+    net: ParsedConfig, start_seed: int, num_seeds: int, grid: dict[str, int]
+) -> tuple[np.ndarray, Any, Any]:
+    """``(seeds, seed-stacked networks, minibatch shuffling keys)`` of seeds ``start_seed, ...``."""
+    seeds, init_keys, shuffle_keys = seed_keys(start_seed, num_seeds)
+    return seeds, init_networks(net, init_keys, **grid), shuffle_keys
 
 
 # -- one experiment ------------------------------------------------------------
@@ -143,8 +157,9 @@ def run_raw(experiment: Experiment, *, progress: bool = True) -> RawResult:
     methodology = configs["train"].build()
     optimizer = configs["optimizer"].build()
     make_stepper = make_task(configs["task"], scene)
-    seeds, init_keys, shuffle_keys = seed_keys(experiment.start_seed, experiment.num_seeds)
-    networks = init_networks(configs["net"], init_keys, **grid_of(scene))
+    seeds, networks, shuffle_keys = seeded_networks(
+        configs["net"], experiment.start_seed, experiment.num_seeds, grid_of(scene)
+    )
     trainer = make_trainer(
         scene,
         methodology=methodology,
@@ -156,7 +171,7 @@ def run_raw(experiment: Experiment, *, progress: bool = True) -> RawResult:
         seed_batch=declared_seed_batch(configs["net"].spec),
     )
     networks, losses, records = trainer(networks, shuffle_keys=shuffle_keys)
-    steppers = eqx.filter_vmap(make_stepper)(networks)
+    steppers = seed_steppers(make_stepper, networks)
     metrics, samples = evaluation.metrics_and_samples(steppers)
     return RawResult(steppers, networks, losses, records, metrics, samples, seeds)
 
@@ -182,7 +197,7 @@ def load_networks(
     _, init_keys, _ = seed_keys(0, num_seeds)
     skeleton = init_networks(net, init_keys, **grid_of(scene))
     networks = eqx.tree_deserialise_leaves(path, skeleton)
-    steppers = eqx.filter_vmap(make_task(task, scene))(networks)
+    steppers = seed_steppers(make_task(task, scene), networks)
     if remove_singleton_axis and num_seeds == 1:
         return extract_seed(steppers, 0)
     return steppers
