@@ -95,14 +95,6 @@ def make_trainer(
     )
 
 
-def seeded_networks(
-    net: ParsedConfig, start_seed: int, num_seeds: int, grid: dict[str, int]
-) -> tuple[np.ndarray, Any, Any]:
-    """``(seeds, seed-stacked networks, minibatch shuffling keys)`` of seeds ``start_seed, ...``."""
-    seeds, init_keys, shuffle_keys = seed_keys(start_seed, num_seeds)
-    return seeds, init_networks(net, init_keys, **grid), shuffle_keys
-
-
 # -- one experiment ------------------------------------------------------------
 @attrs.frozen
 class RawResult:
@@ -157,9 +149,8 @@ def run_raw(experiment: Experiment, *, progress: bool = True) -> RawResult:
     methodology = configs["train"].build()
     optimizer = configs["optimizer"].build()
     make_stepper = make_task(configs["task"], scene)
-    seeds, networks, shuffle_keys = seeded_networks(
-        configs["net"], experiment.start_seed, experiment.num_seeds, grid_of(scene)
-    )
+    seeds, init_keys, shuffle_keys = seed_keys(experiment.start_seed, experiment.num_seeds)
+    networks = init_networks(configs["net"], init_keys, **grid_of(scene))
     trainer = make_trainer(
         scene,
         methodology=methodology,
