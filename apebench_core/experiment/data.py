@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import jax
-import jax.numpy as jnp
+import numpy as np
 from jaxtyping import Array, Float, PRNGKeyArray
 
 
@@ -27,17 +28,18 @@ def draw_ic_set(
     split of the running key (``key, sub = split(key)``), so the first samples of a larger set
     equal a smaller set drawn from the same key.
 
-    One compiled draw serves every sample: sets of other sizes (train and test) share the
-    compilation, where a loop over the samples would be compiled once per size.
+    One compiled draw per generator serves every sample of every set (train and test share
+    it), where a loop over the samples would be compiled once per size; the states are
+    stacked on the host, which compiles nothing.
     """
-
-    @jax.jit
-    def draw(running: PRNGKeyArray) -> tuple[PRNGKeyArray, Array]:
-        running, sub = jax.random.split(running)
-        return running, generator(key=sub)
-
     states = []
     for _ in range(num_samples):
-        key, state = draw(key)
-        states.append(state)
-    return jnp.stack(states)
+        key, state = _draw(generator, key)
+        states.append(np.asarray(state))
+    return jax.device_put(np.stack(states))  # jnp.asarray would compile a copy program
+
+
+@functools.partial(jax.jit, static_argnums=0)
+def _draw(generator: Callable[..., Array], running: PRNGKeyArray) -> tuple[PRNGKeyArray, Array]:
+    running, sub = jax.random.split(running)
+    return running, generator(key=sub)

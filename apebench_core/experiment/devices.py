@@ -74,24 +74,26 @@ def seed_layout(num_seeds: int) -> tuple[Any, int]:
 
 
 def spread_seeds(tree: Tree, num_seeds: int) -> Tree:
-    """Pad the leading seed axis of every array leaf (repeating the first seeds) and shard it."""
+    """Pad the leading seed axis of every array leaf (repeating the first seeds) and shard it.
+
+    Padded on the host and sent to the devices in one ``device_put``, which compiles nothing
+    (resharding device arrays lowered one small program per leaf shape on every run).
+    """
     import equinox as eqx
     import jax
-    import jax.numpy as jnp
+    import numpy as np
 
     sharding, padded = seed_layout(num_seeds)
     if sharding is None:
         return tree
+    arrays, static = eqx.partition(tree, eqx.is_array)
+    extra = padded - num_seeds
 
-    def spread(leaf):
-        if not eqx.is_array(leaf):
-            return leaf
-        extra = padded - num_seeds
-        if extra:
-            leaf = jnp.concatenate([leaf, jnp.resize(leaf, (extra,) + leaf.shape[1:])])
-        return jax.device_put(leaf, sharding)
+    def pad(leaf):
+        leaf = np.asarray(leaf)
+        return np.concatenate([leaf, np.resize(leaf, (extra,) + leaf.shape[1:])]) if extra else leaf
 
-    return jax.tree.map(spread, tree)
+    return eqx.combine(jax.device_put(jax.tree.map(pad, arrays), sharding), static)
 
 
 def seed_batch(preferred: int | None = 1) -> int | None:

@@ -39,7 +39,9 @@ def _score_chunk(metric_fns: Mapping[str, Callable], states: Array, reference: A
 
 
 def _score_steps(
-    metric_fns: Mapping[str, Callable], chunks: Any, reference: Float[Array, " samples time channels *space"]
+    metric_fns: Mapping[str, Callable],
+    chunks: Any,
+    reference: Float[np.ndarray, " samples time channels *space"],
 ) -> dict[str, np.ndarray]:
     """Metrics of every time step, ``{metric: (seeds, time)}``.
 
@@ -47,12 +49,13 @@ def _score_steps(
     through this one compiled loop whose body scores one time step, so the same rollout gives
     the same numbers bit for bit whatever the chunking (XLA may reduce differently inside
     differently fused programs; a loop body is compiled once, whatever the trip count).
-    ``chunks`` yields ``(first_step, states (seeds, samples, steps, channels, *space))``.
+    ``chunks`` yields ``(first_step, states (seeds, samples, steps, channels, *space))``; the
+    reference is sliced on the host (an eager slice is a program lowered on every run).
     """
     score = jax.jit(functools.partial(_score_chunk, metric_fns))
     values: dict[str, list] = {name: [] for name in metric_fns}
     for first, states in chunks:
-        out = score(states, jax.lax.slice_in_dim(reference, first, first + states.shape[2], axis=1))
+        out = score(states, reference[:, first : first + states.shape[2]])
         for name in metric_fns:
             values[name].append(np.asarray(out[name]))
     return {name: np.concatenate(values[name], axis=1) for name in metric_fns}
@@ -63,7 +66,7 @@ def _chunk_length(states: Array, horizon: int) -> int:
     return max(1, min(horizon, CHUNK_BYTES // max(per_step, 1)))
 
 
-def _rollout_chunks(steppers: Any, start: Array, horizon: int) -> Iterator[tuple[int, Array]]:
+def _rollout_chunks(steppers: Any, start: np.ndarray, horizon: int) -> Iterator[tuple[int, Array]]:
     """Seed-stacked rollout from ``start`` (samples, channels, *space) in chunks of whole steps."""
 
     def per_seed(stepper, u, length):
@@ -80,7 +83,7 @@ def _rollout_chunks(steppers: Any, start: Array, horizon: int) -> Iterator[tuple
     while done < horizon:
         if u is None:
             num_seeds = _num_seeds(steppers)
-            u = jnp.broadcast_to(start, (num_seeds, *start.shape))
+            u = np.broadcast_to(start, (num_seeds, *start.shape))
         length = min(_chunk_length(u, horizon), horizon - done)
         u, states = advance(steppers, u, length)
         yield done, states
@@ -103,19 +106,19 @@ def rollout_and_score(
     ``reference[:, 0]``, and the first ``keep_samples`` trajectories of that same rollout,
     start included, ``(seeds, keep_samples, time, channels, *space)``: the sample rollouts of
     the results table without rolling out (and compiling) a second time."""
-    reference = jnp.asarray(reference)
+    reference = np.asarray(reference)
     kept: list[np.ndarray] = []
 
     def keeping(chunks: Iterator[tuple[int, Array]]) -> Iterator[tuple[int, Array]]:
         for first, states in chunks:
             if keep_samples:
-                kept.append(np.asarray(states[:, :keep_samples]))
+                kept.append(np.asarray(states)[:, :keep_samples])
             yield first, states
 
     chunks = _rollout_chunks(steppers, reference[:, 0], reference.shape[1] - 1)
     out = _score_steps(metric_fns, keeping(chunks), reference[:, 1:])  # report order of the metrics kept
     num_seeds = next(iter(out.values())).shape[0] if out else _num_seeds(steppers)
-    start = np.asarray(reference[:keep_samples, :1])
+    start = reference[:keep_samples, :1]
     samples = np.concatenate([np.broadcast_to(start, (num_seeds, *start.shape)), *kept], axis=2)
     return out, samples
 
@@ -141,7 +144,7 @@ def metrics_of_rollout(
 ) -> dict[str, np.ndarray]:
     """Metrics of an externally produced rollout (no start state); always a leading seed axis."""
     rollout_ = jnp.asarray(rollout_)
-    reference = jnp.asarray(reference)
+    reference = np.asarray(reference)
     if rollout_.ndim == reference.ndim:
         rollout_ = rollout_[None]
     if rollout_.shape[1:] != reference.shape:

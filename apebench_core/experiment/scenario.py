@@ -158,7 +158,8 @@ class BaseScenario(_ScenarioBase):
 
         from .data import draw_ic_set
 
-        return draw_ic_set(self.get_ic_generator(), num_samples, key=jax.random.PRNGKey(seed))
+        generator = self._cached("ic_generator", self.get_ic_generator)  # one compiled draw for all sets
+        return draw_ic_set(generator, num_samples, key=jax.random.PRNGKey(seed))
 
     def _warmed_ic_set(self, split: str, stepper: Any) -> Any:
         """The first snapshot of the split's trajectories: the initial states after the warm-up,

@@ -21,6 +21,7 @@ returns to Python between loss records or callbacks.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from typing import Any, Protocol
@@ -56,13 +57,20 @@ def sub_trajectories(
     trajectories: Float[Array, " samples time channels *space"], window_length: int
 ) -> Float[Array, " windows window_length channels *space"]:
     """Every window of ``window_length`` consecutive states, sample-major."""
-    num_samples, num_times = trajectories.shape[:2]
-    num_windows = num_times - window_length + 1
-    if num_windows < 1:
+    num_times = trajectories.shape[1]
+    if num_times < window_length:
         raise ValueError(
             f"training windows of length {window_length} do not fit trajectories of {num_times} states; "
             "increase train_temporal_horizon or shorten the rollout"
         )
+    return _stacked_windows(trajectories, window_length)
+
+
+@functools.partial(jax.jit, static_argnums=1)
+def _stacked_windows(trajectories: Array, window_length: int) -> Array:
+    """One compiled gather (eagerly, the indexing lowered six small programs on every run)."""
+    num_samples, num_times = trajectories.shape[:2]
+    num_windows = num_times - window_length + 1
     starts = np.arange(num_windows)[:, None] + np.arange(window_length)[None, :]
     windows = trajectories[:, starts]  # (samples, windows, window_length, ...)
     return windows.reshape(num_samples * num_windows, window_length, *trajectories.shape[2:])
@@ -180,14 +188,15 @@ def train_ensemble(
         ]
 
     # each device trains its share of the seeds (see apebench_core.devices)
-    opt_state = jax.vmap(optimizer.init)(params)
+    opt_state = jax.jit(jax.vmap(optimizer.init))(params)  # one program, not one per leaf
     params, opt_state, shuffle_keys = spread_seeds((params, opt_state, shuffle_keys), num_seeds)
     losses: list[np.ndarray] = []
     records = run_callbacks(0)
     done = 0
     with progress_bar(total=num_steps, desc="training", disable=not progress) as bar:
         for boundary in chunk_boundaries(num_steps, [record_loss_every] + [c.every for c in callbacks]):
-            params, opt_state, chunk_losses = run_chunk(params, opt_state, jnp.asarray(done), boundary - done)
+            first = jax.device_put(np.int32(done))  # jnp.asarray would compile a copy program
+            params, opt_state, chunk_losses = run_chunk(params, opt_state, first, boundary - done)
             chunk_losses = np.asarray(chunk_losses)[:num_seeds]  # (seeds, length): loss before each update
             steps = np.arange(done, boundary)
             losses.append(chunk_losses[:, steps % record_loss_every == 0])

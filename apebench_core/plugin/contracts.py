@@ -76,7 +76,7 @@ def initial_condition(component: Any, context: Mapping[str, Any]) -> None:
     _callable(component, "a callable (*, key) -> field")
     space = _state_shape(context)[1:]
     try:
-        out = jax.eval_shape(lambda key: component(key=key), jax.random.PRNGKey(0))
+        out = jax.eval_shape(lambda: component(key=jax.random.PRNGKey(0)))  # traced, nothing compiled
     except Exception:  # noqa: BLE001 - see _lenient_eval_shape
         return
     if getattr(out, "shape", None) != space:
