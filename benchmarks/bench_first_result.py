@@ -90,7 +90,10 @@ def main() -> None:
                 times["APEBench"].append(timed(theirs, base_env))
         finally:
             shutil.rmtree(cache, ignore_errors=True)
-        print(f"round {round_ + 1}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in times.items() if v), flush=True)
+        print(
+            f"round {round_ + 1}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in times.items() if v),
+            flush=True,
+        )
     median = {k: statistics.median(v) for k, v in times.items() if v}
     print(f"\nload average at the rounds' starts: {', '.join(f'{x:.1f}' for x in loads)}")
     print("| run | median wall [s] | runs | share of APEBench's time |")

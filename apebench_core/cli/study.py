@@ -165,7 +165,9 @@ def study_command(
     from ..study.store import read_raw
 
     if suite_run is not None:  # what the numbers will mean, before minutes of training
-        click.echo(f"suite {suite_run.name}, protocol {suite_run.protocol.name}: {suite_run.protocol.summary}")
+        click.echo(
+            f"suite {suite_run.name}, protocol {suite_run.protocol.name}: {suite_run.protocol.summary}"
+        )
     configs = _configs(study, start_seed, suite_run)
     base = _results_folder(study, base_path)
     try:

@@ -61,7 +61,7 @@ def _score_steps(
     return {name: np.concatenate(values[name], axis=1) for name in metric_fns}
 
 
-def _chunk_length(states: Array, horizon: int) -> int:
+def _chunk_length(states: Array | np.ndarray, horizon: int) -> int:
     per_step = states.size * states.dtype.itemsize
     return max(1, min(horizon, CHUNK_BYTES // max(per_step, 1)))
 
@@ -78,7 +78,7 @@ def _rollout_chunks(steppers: Any, start: np.ndarray, horizon: int) -> Iterator[
         return last, jnp.swapaxes(states, 0, 1)
 
     advance = eqx.filter_jit(eqx.filter_vmap(per_seed, in_axes=(eqx.if_array(0), 0, None)))
-    u = None
+    u: Any = None  # host data first (no copy program), then the device's chunk ends
     done = 0
     while done < horizon:
         if u is None:
@@ -106,7 +106,7 @@ def rollout_and_score(
     ``reference[:, 0]``, and the first ``keep_samples`` trajectories of that same rollout,
     start included, ``(seeds, keep_samples, time, channels, *space)``: the sample rollouts of
     the results table without rolling out (and compiling) a second time."""
-    reference = np.asarray(reference)
+    host = np.asarray(reference)
     kept: list[np.ndarray] = []
 
     def keeping(chunks: Iterator[tuple[int, Array]]) -> Iterator[tuple[int, Array]]:
@@ -115,10 +115,10 @@ def rollout_and_score(
                 kept.append(np.asarray(states)[:, :keep_samples])
             yield first, states
 
-    chunks = _rollout_chunks(steppers, reference[:, 0], reference.shape[1] - 1)
-    out = _score_steps(metric_fns, keeping(chunks), reference[:, 1:])  # report order of the metrics kept
+    chunks = _rollout_chunks(steppers, host[:, 0], host.shape[1] - 1)
+    out = _score_steps(metric_fns, keeping(chunks), host[:, 1:])  # report order of the metrics kept
     num_seeds = next(iter(out.values())).shape[0] if out else _num_seeds(steppers)
-    start = reference[:keep_samples, :1]
+    start = host[:keep_samples, :1]
     samples = np.concatenate([np.broadcast_to(start, (num_seeds, *start.shape)), *kept], axis=2)
     return out, samples
 
@@ -144,12 +144,12 @@ def metrics_of_rollout(
 ) -> dict[str, np.ndarray]:
     """Metrics of an externally produced rollout (no start state); always a leading seed axis."""
     rollout_ = jnp.asarray(rollout_)
-    reference = np.asarray(reference)
-    if rollout_.ndim == reference.ndim:
+    host = np.asarray(reference)
+    if rollout_.ndim == host.ndim:
         rollout_ = rollout_[None]
-    if rollout_.shape[1:] != reference.shape:
-        raise ValueError(f"rollout shape {rollout_.shape[1:]} does not match the reference {reference.shape}")
-    return _score_steps(metric_fns, [(0, rollout_)], reference)
+    if rollout_.shape[1:] != host.shape:
+        raise ValueError(f"rollout shape {rollout_.shape[1:]} does not match the reference {host.shape}")
+    return _score_steps(metric_fns, [(0, rollout_)], host)
 
 
 def test_rollouts(

@@ -185,7 +185,13 @@ _TABLE = {
     # the special linear scenarios run in 2D and 3D (the paper's suite has both); their default
     # vectors fix one dimension (the stable one): the other needs a vector or matrix of its size
     "phy_unbal_adv": ("physical", "UnbalancedAdvection", "advection with a velocity vector", (2, 3), (3,)),
-    "phy_diag_diff": ("physical", "DiagonalDiffusion", "diffusion with one coefficient per axis", (2, 3), (2,)),
+    "phy_diag_diff": (
+        "physical",
+        "DiagonalDiffusion",
+        "diffusion with one coefficient per axis",
+        (2, 3),
+        (2,),
+    ),
     "phy_aniso_diff": (
         "physical",
         "AnisotropicDiffusion",

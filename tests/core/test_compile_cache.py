@@ -163,5 +163,7 @@ def test_cli_shows_and_clears_the_cache_without_jax(tmp_path):
     shown = subprocess.run([sys.executable, "-c", code, "cache"], env=env, capture_output=True, text=True)
     assert shown.returncode == 0, shown.stderr
     assert str(folder) in shown.stdout and "1 programs" in shown.stdout
-    cleared = subprocess.run([sys.executable, "-c", code, "cache", "--clear"], env=env, capture_output=True, text=True)
+    cleared = subprocess.run(
+        [sys.executable, "-c", code, "cache", "--clear"], env=env, capture_output=True, text=True
+    )
     assert "removed 1 compiled programs" in cleared.stdout and "0 programs" in cleared.stdout

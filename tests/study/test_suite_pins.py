@@ -10,13 +10,20 @@ from pathlib import Path
 import pytest
 
 from apebench_core.study import run_study
-from apebench_core.study.runner import plan_config
 from apebench_core.study.pins import compare_pins, read_pins, suite_table
+from apebench_core.study.runner import plan_config
 from apebench_core.study.store import read_raw
 from apebench_core.study.suite import PROTOCOLS, suite_configs
 
 PINS = Path(__file__).parent / "data" / "apebench_v1_quick.json"
-RERUN = ("1d_diff_adv", "1d_diff_ks", "2d_diff_burgers", "2d_phy_decay_turb", "3d_diff_diff", "3d_phy_gs_theta")
+RERUN = (
+    "1d_diff_adv",
+    "1d_diff_ks",
+    "2d_diff_burgers",
+    "2d_phy_decay_turb",
+    "3d_diff_diff",
+    "3d_phy_gs_theta",
+)
 
 
 def _name(config):
