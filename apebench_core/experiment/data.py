@@ -32,14 +32,27 @@ def draw_ic_set(
     it), where a loop over the samples would be compiled once per size; the states are
     stacked on the host, which compiles nothing.
     """
+    draw = _compiled_draw(generator)
     states = []
     for _ in range(num_samples):
-        key, state = _draw(generator, key)
+        key, state = draw(key)
         states.append(np.asarray(state))
     return jax.device_put(np.stack(states))  # jnp.asarray would compile a copy program
 
 
-@functools.partial(jax.jit, static_argnums=0)
-def _draw(generator: Callable[..., Array], running: PRNGKeyArray) -> tuple[PRNGKeyArray, Array]:
+def _compiled_draw(generator: Callable[..., Array]) -> Callable[[PRNGKeyArray], tuple[PRNGKeyArray, Array]]:
+    """The shared compiled draw; a plugin's generator that cannot be hashed (a module holding
+    arrays) gets one of its own for this set instead of a TypeError."""
+    try:
+        hash(generator)
+    except TypeError:
+        return jax.jit(functools.partial(_split_and_draw, generator))
+    return functools.partial(_shared_draw, generator)
+
+
+def _split_and_draw(generator: Callable[..., Array], running: PRNGKeyArray) -> tuple[PRNGKeyArray, Array]:
     running, sub = jax.random.split(running)
     return running, generator(key=sub)
+
+
+_shared_draw = jax.jit(_split_and_draw, static_argnums=0)

@@ -284,6 +284,22 @@ def test_multichannel_draws_are_independent_per_channel(registry):
     assert len({row.tobytes() for row in single}) == 3
 
 
+def test_a_generator_holding_arrays_draws_like_a_function():
+    """A plugin's generator may be a module with array fields, which cannot be hashed (so it
+    cannot share the compiled draw): its set is the same as that of an equal plain function."""
+    import equinox as eqx
+
+    class Scaled(eqx.Module):
+        scale: jax.Array
+
+        def __call__(self, *, key):
+            return self.scale * jr.normal(key, (8,))
+
+    module = Scaled(jnp.arange(8.0))
+    as_function = draw_ic_set(lambda *, key: module(key=key), 5, key=jr.PRNGKey(3))
+    np.testing.assert_array_equal(draw_ic_set(module, 5, key=jr.PRNGKey(3)), as_function)
+
+
 # -- catalogue ------------------------------------------------------------------------------------
 
 
