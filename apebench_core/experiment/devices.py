@@ -90,6 +90,8 @@ def spread_seeds(tree: Tree, num_seeds: int) -> Tree:
     extra = padded - num_seeds
 
     def pad(leaf):
+        if jax.dtypes.issubdtype(leaf.dtype, jax.dtypes.prng_key):  # typed keys have no host form
+            return jax.random.wrap_key_data(pad(jax.random.key_data(leaf)), impl=jax.random.key_impl(leaf))
         leaf = np.asarray(leaf)
         return np.concatenate([leaf, np.resize(leaf, (extra,) + leaf.shape[1:])]) if extra else leaf
 

@@ -63,6 +63,24 @@ def test_nothing_changes_when_jax_came_first():
     assert run_python("import jax, apebench_core; print(jax.device_count())") == "1"
 
 
+def test_spreading_pads_every_leaf_typed_keys_too():
+    """Three seeds on this process's two devices pad to four by repeating the first seed; a
+    network or state holding typed PRNG keys is padded like any other array."""
+    import jax
+    import jax.numpy as jnp
+
+    from apebench_core.devices import seed_layout, spread_seeds
+
+    if seed_layout(3)[1] != 4:
+        pytest.skip("needs two devices")
+    tree = {"w": jnp.arange(6.0).reshape(3, 2), "key": jax.random.split(jax.random.key(0), 3), "name": "net"}
+    out = spread_seeds(tree, 3)
+    np.testing.assert_array_equal(out["w"], np.concatenate([tree["w"], tree["w"][:1]]))
+    data = jax.random.key_data(tree["key"])
+    np.testing.assert_array_equal(jax.random.key_data(out["key"]), np.concatenate([data, data[:1]]))
+    assert out["name"] == "net" and len(out["w"].sharding.device_set) == 2
+
+
 def test_seed_layout_pads_to_a_multiple_of_the_devices_used():
     code = (
         "import json; from apebench_core.devices import seed_layout\n"
