@@ -103,7 +103,8 @@ class ETDRKStepper(eqx.Module):
         self.num_substeps = int(num_substeps)
 
     def step_fourier(self, u_hat: Complex[Array, " channels *modes"]) -> Complex[Array, " channels *modes"]:
-        """One substep in Fourier space."""
+        """One substep in Fourier space, on the spectrum :meth:`to_fourier` gives: the packed
+        full-grid form when ``packed``, an ``rfft`` spectrum otherwise."""
         c, n = self.coefficients, self.nonlinear
         if self.packed and n is not None:
             n = n.packed
